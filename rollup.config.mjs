@@ -1,8 +1,10 @@
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
+import { dts } from 'rollup-plugin-dts';
 
-// Private members are written `_name`; mangling them is what keeps the UMD small.
-const mangle = { properties: { regex: /^_/ } };
+// Private members are named `_x`; mangling them is much of what keeps the UMD small.
+const minify = terser({ mangle: { properties: { regex: /^_/ } }, compress: { passes: 2 }, format: { comments: false } });
+const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, declarationDir: undefined, outDir: 'dist' });
 
 export default [
   {
@@ -11,21 +13,20 @@ export default [
       { file: 'dist/index.mjs', format: 'es', sourcemap: true },
       { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
     ],
-    plugins: [typescript({ tsconfig: './tsconfig.json', declaration: true, declarationDir: 'dist/types', outDir: 'dist' })],
+    plugins: [ts()],
   },
   {
     input: 'src/index.ts',
     output: [
       { file: 'dist/realtime.umd.js', format: 'umd', name: 'Realtime', exports: 'named', sourcemap: true },
-      {
-        file: 'dist/realtime.umd.min.js',
-        format: 'umd',
-        name: 'Realtime',
-        exports: 'named',
-        sourcemap: true,
-        plugins: [terser({ mangle, compress: { passes: 2 }, format: { comments: false } })],
-      },
+      { file: 'dist/realtime.umd.min.js', format: 'umd', name: 'Realtime', exports: 'named', sourcemap: true, plugins: [minify] },
     ],
-    plugins: [typescript({ tsconfig: './tsconfig.json', declaration: false, declarationDir: undefined, outDir: 'dist' })],
+    plugins: [ts()],
+  },
+  {
+    // One bundled declaration file, copied for each condition of the exports map.
+    input: 'src/index.ts',
+    output: [{ file: 'dist/index.d.ts' }, { file: 'dist/index.d.cts' }],
+    plugins: [dts({ compilerOptions: { stripInternal: true } })],
   },
 ];

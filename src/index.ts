@@ -1,0 +1,8 @@
+export { RealtimeClient } from './client';
+export type { ClientEvents, State } from './client';
+export type { ClientOptions, ReconnectOptions, ReconnectPolicy, Query } from './options';
+export type { Envelope, Hello } from './protocol';
+export type { TransportName } from './transports/transport';
+export type { Timers } from './platform';
+export type { Listener } from './emitter';
+export { RealtimeError, TransportError, ConnectError, ProtocolError, ServerError } from './errors';

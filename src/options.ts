@@ -1,0 +1,141 @@
+import type { RealtimeError } from './errors';
+import { backoff as backoffFn, type BackoffOptions } from './backoff';
+import { globalTimers, type Platform, type Timers } from './platform';
+import type { TransportName } from './transports/transport';
+
+/** Decides the delay before reconnection attempt `attempt` (1-based), or `null` to give up. */
+export type ReconnectPolicy = (context: { attempt: number; error: RealtimeError }) => number | null;
+
+export interface ReconnectOptions extends BackoffOptions {
+  /** Attempts in a row before giving up and closing. Default Infinity. */
+  maxAttempts: number;
+}
+
+export type Query = Record<string, string>;
+
+/** Options of {@link RealtimeClient}; every one is optional. */
+export interface ClientOptions {
+  /** Transports to try, in order. Default `['websocket', 'sse', 'long-polling']`. */
+  transports?: TransportName[];
+  /** How long a transport may take to complete the handshake before the next one is tried, in ms; one number or one per transport. Default 4000. */
+  connectTimeout?: number | Partial<Record<TransportName, number>>;
+  /** Reconnection timing, a policy function, or `false` never to reconnect. */
+  reconnect?: false | Partial<ReconnectOptions> | ReconnectPolicy;
+  /** `interval`: ping period in ms (default: the server's, from `$hello`); `timeout`: silence beyond the interval that means dead (default 10 000). `false` disables both. */
+  heartbeat?: false | { interval?: number; timeout?: number };
+  /** Query parameters added to every request, e.g. `{ token }`; a function is called before each connection attempt, so a token can be refreshed. */
+  query?: Query | (() => Query | Promise<Query>);
+  /** Messages that `send()` may queue while not connected. Default 1000. */
+  outboxLimit?: number;
+  WebSocket?: typeof WebSocket;
+  EventSource?: typeof EventSource;
+  fetch?: typeof fetch;
+  timers?: Partial<Timers>;
+  /** Source of randomness for jitter. Default `Math.random`. */
+  random?: () => number;
+  /** Where `online`/`offline` events come from. Default `globalThis` (the window); `null` to ignore them. */
+  network?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null;
+}
+
+export interface Resolved extends Platform {
+  base: string;
+  transports: TransportName[];
+  timeout: (name: TransportName) => number;
+  retry: ReconnectPolicy;
+  heartbeat: false | { interval?: number; timeout: number };
+  query: () => Query | Promise<Query>;
+  outboxLimit: number;
+  network: ClientOptions['network'];
+}
+
+const ALL: TransportName[] = ['websocket', 'sse', 'long-polling'];
+const g = globalThis as any;
+
+function fail(name: string, want: string, got: unknown): never {
+  throw new TypeError('RealtimeClient: ' + name + ' must be ' + want + ', got ' + (typeof got == 'string' ? JSON.stringify(got) : String(got)));
+}
+
+function ms(name: string, v: unknown, dflt: number, zero?: boolean): number {
+  if (v === undefined) return dflt;
+  if (typeof v != 'number' || !(v > 0 || (zero && v === 0)) || v != v) fail(name, 'a positive number of ms', v);
+  return v;
+}
+
+function fn<T>(name: string, v: T | undefined, dflt?: T): T | undefined {
+  if (v !== undefined && typeof v != 'function') fail(name, 'a function', v);
+  return v || dflt;
+}
+
+/** Validates the constructor's arguments at once, naming the culprit, and fills in the defaults. */
+export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
+  if (typeof o != 'object' || !o) fail('options', 'an object', o);
+  let u: URL | undefined;
+  try {
+    u = new URL(url, g.location && g.location.href);
+  } catch {}
+  if (typeof url != 'string' || !u || !/^(http|ws)s?:$/.test(u.protocol)) fail('url', 'an http(s) URL', url);
+  const base = u.protocol.replace('ws', 'http') + '//' + u.host + u.pathname.replace(/\/+$/, '');
+
+  const transports = o.transports || ALL;
+  if (!Array.isArray(transports) || !transports.length || transports.some((t, i) => ALL.indexOf(t) < 0 || transports.indexOf(t) != i))
+    fail('transports', 'a non-empty list of distinct names out of ' + ALL.join(', '), transports);
+
+  const ct = o.connectTimeout;
+  const timeouts: Partial<Record<TransportName, number>> = typeof ct == 'object' && ct ? ct : {};
+  const dflt = ms('connectTimeout', typeof ct == 'object' && ct ? undefined : ct, 4000);
+  for (const k in timeouts) if (ALL.indexOf(k as TransportName) < 0) fail('connectTimeout', 'keyed by transport names', k);
+  for (const k of ALL) ms('connectTimeout.' + k, timeouts[k], dflt);
+
+  const r = o.reconnect;
+  let retry: ReconnectPolicy;
+  if (r === false) retry = () => null;
+  else if (typeof r == 'function') retry = r;
+  else if (r === undefined || typeof r == 'object') {
+    const b = r || {};
+    const minDelay = ms('reconnect.minDelay', b.minDelay, 500, true);
+    const opts: ReconnectOptions = {
+      minDelay,
+      maxDelay: ms('reconnect.maxDelay', b.maxDelay, Math.max(30000, minDelay)),
+      factor: b.factor === undefined ? 2 : b.factor >= 1 ? b.factor : fail('reconnect.factor', 'a number ≥ 1', b.factor),
+      jitter: b.jitter === undefined ? 0.5 : b.jitter >= 0 && b.jitter <= 1 ? b.jitter : fail('reconnect.jitter', 'a number from 0 to 1', b.jitter),
+      maxAttempts: b.maxAttempts === undefined ? Infinity : b.maxAttempts >= 0 ? b.maxAttempts : fail('reconnect.maxAttempts', 'a number ≥ 0', b.maxAttempts),
+    };
+    if (opts.maxDelay < minDelay) fail('reconnect.maxDelay', 'at least reconnect.minDelay', opts.maxDelay);
+    const random = fn('random', o.random, Math.random)!;
+    retry = ({ attempt }) => (attempt > opts.maxAttempts ? null : backoffFn(attempt, opts, random));
+  } else fail('reconnect', 'false, an object or a function', r);
+
+  const h = o.heartbeat;
+  if (h !== undefined && h !== false && (typeof h != 'object' || !h)) fail('heartbeat', 'false or an object', h);
+  const heartbeat = h === false ? h : { interval: h && ms('heartbeat.interval', h.interval, 0), timeout: ms('heartbeat.timeout', h && h.timeout, 10000) };
+
+  const q = o.query;
+  if (q !== undefined && typeof q != 'function' && (typeof q != 'object' || !q)) fail('query', 'an object or a function', q);
+  const extra = Object.fromEntries(u.searchParams);
+  const query = () => Promise.resolve(typeof q == 'function' ? q() : q).then((v) => ({ ...extra, ...v }));
+
+  const n = o.network;
+  if (n !== undefined && n !== null && (typeof n != 'object' || typeof n.addEventListener != 'function')) fail('network', 'an EventTarget or null', n);
+
+  const f = fn('fetch', o.fetch, g.fetch);
+  const t = o.timers || {};
+  return {
+    base,
+    transports,
+    timeout: (name) => timeouts[name] || dflt,
+    retry,
+    heartbeat,
+    query,
+    outboxLimit: o.outboxLimit === undefined ? 1000 : o.outboxLimit >= 0 ? o.outboxLimit : fail('outboxLimit', 'a number ≥ 0', o.outboxLimit),
+    network: n === undefined ? (typeof g.addEventListener == 'function' ? g : null) : n,
+    WebSocket: fn('WebSocket', o.WebSocket, g.WebSocket),
+    EventSource: fn('EventSource', o.EventSource, g.EventSource),
+    // Called bare: a browser's fetch throws "Illegal invocation" when called as a method of another object.
+    fetch: f && (((input, init) => f(input, init)) as typeof fetch),
+    timers: {
+      setTimeout: fn('timers.setTimeout', t.setTimeout, globalTimers.setTimeout)!,
+      clearTimeout: fn('timers.clearTimeout', t.clearTimeout, globalTimers.clearTimeout)!,
+      now: fn('timers.now', t.now, globalTimers.now)!,
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** Timers and a clock; injected so that tests control time. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+  now(): number;
+}
+
+/** What the environment provides; each defaults to the global of the same name. */
+export interface Platform {
+  WebSocket?: typeof WebSocket;
+  EventSource?: typeof EventSource;
+  fetch?: typeof fetch;
+  timers: Timers;
+}
+
+// Globals are looked up at call time, not import time, so fake timers installed later still apply.
+export const globalTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+  now: () => Date.now(),
+};

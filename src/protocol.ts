@@ -1,0 +1,70 @@
+import { ProtocolError } from './errors';
+
+/** One message on the wire, in either direction (see PROTOCOL.md, section 2). */
+export interface Envelope<T = unknown> {
+  /** What the message is; types starting with `$` belong to the protocol. */
+  type: string;
+  /** The payload (`undefined` when the server sent none). */
+  data?: T;
+  /** Sequence number of an application message within its session and direction. */
+  seq?: number;
+  /** Highest `seq` the sender has received from the other side. */
+  ack?: number;
+  /** Request/response correlation. */
+  id?: string;
+  [field: string]: unknown;
+}
+
+/** The `data` of the server's `$hello` handshake. */
+export interface Hello {
+  sid: string;
+  heartbeat: number;
+  resumed: boolean;
+}
+
+export const HELLO = '$hello';
+export const PING = '$ping';
+export const PONG = '$pong';
+export const CLOSE = '$close';
+export const ERROR = '$error';
+
+/** Serializes `data` as JSON, throwing a TypeError for what JSON cannot carry (BigInt, cycles, functions). */
+export function toJson(data: unknown): string | undefined {
+  return JSON.stringify(data, (_k, v) => {
+    if (typeof v == 'function' || typeof v == 'symbol') throw new TypeError('cannot send a ' + typeof v + ' as JSON');
+    return v;
+  });
+}
+
+/** Encodes one envelope; `json` is `data` already serialized by {@link toJson}. */
+export function encode(type: string, json?: string, seq?: number): string {
+  return '{"type":' + JSON.stringify(type) + (seq ? ',"seq":' + seq : '') + (json === undefined ? '' : ',"data":' + json) + '}';
+}
+
+/**
+ * Decodes what one frame, event or response carried: one envelope or an array
+ * of them. Each bad item becomes a ProtocolError in place, so good ones around it survive.
+ */
+export function decode(text: string): (Envelope | ProtocolError)[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [bad('not JSON', text)];
+  }
+  return (Array.isArray(value) ? value : [value]).map((v) =>
+    v && typeof v == 'object' && !Array.isArray(v) && typeof v.type == 'string' && v.type
+      ? (v as Envelope)
+      : bad('not an envelope', JSON.stringify(v)),
+  );
+}
+
+function bad(why: string, raw: string): ProtocolError {
+  return new ProtocolError('malformed message from server: ' + why, String(raw).slice(0, 200));
+}
+
+/** Reads a `$hello` envelope's data, or returns undefined if it is not a usable handshake. */
+export function readHello(env: Envelope): Hello | undefined {
+  const d = env.data as Hello | undefined;
+  return d && typeof d.sid == 'string' && d.sid ? { sid: d.sid, heartbeat: +d.heartbeat || 0, resumed: !!d.resumed } : undefined;
+}

@@ -1,0 +1,85 @@
+import type { ProtocolError, TransportError } from '../errors';
+import type { Envelope } from '../protocol';
+import type { Platform } from '../platform';
+
+export type TransportName = 'websocket' | 'sse' | 'long-polling';
+
+/** What a transport needs to reach the server. */
+export interface TransportContext {
+  /** The realtime base URL, without a trailing slash or query: `https://host/realtime`. */
+  base: string;
+  /** The application's query parameters for every request, encoded, without `?`: `token=…` (may be empty). */
+  query: string;
+  /** The parameters of a connecting request: `v=1`, and what the session layer adds to resume. */
+  connect: string;
+  platform: Platform;
+}
+
+/**
+ * One way to carry envelopes. `open()` resolves when the channel works and
+ * rejects with a TransportError if it fails before that; afterwards a failure
+ * arrives once through `onclose`. After `close()` no callback fires again.
+ */
+export interface Transport {
+  readonly name: TransportName;
+  open(): Promise<void>;
+  /** Sends one encoded envelope. */
+  send(text: string): void;
+  /** Closes for good; `farewell` (an encoded envelope) is sent first, best effort. */
+  close(farewell?: string): void;
+  onmessage: (envelope: Envelope) => void;
+  onerror: (error: ProtocolError | Error) => void;
+  onclose: (error: TransportError) => void;
+}
+
+export type TransportFactory = (context: TransportContext) => Transport;
+
+/** Callbacks start as no-ops so a transport never has to check them. */
+export abstract class BaseTransport implements Transport {
+  abstract readonly name: TransportName;
+  onmessage: Transport['onmessage'] = () => {};
+  onerror: Transport['onerror'] = () => {};
+  onclose: Transport['onclose'] = () => {};
+  /** Set once the transport is closed, by the client or by a failure. */
+  protected _done = false;
+  /** The session id, learned from `$hello` on the way through; HTTP transports address their requests with it. */
+  protected _sid = '';
+
+  constructor(protected _ctx: TransportContext) {}
+
+  abstract open(): Promise<void>;
+  abstract send(text: string): void;
+
+  close(farewell?: string): void {
+    if (this._done) return;
+    this._done = true;
+    this._stop(farewell);
+  }
+
+  protected abstract _stop(farewell?: string): void;
+
+  /** Delivers what one frame, event or response carried, in order. */
+  protected _receive(items: (Envelope | ProtocolError)[]): void {
+    for (const item of items) {
+      if (this._done) return;
+      if (item instanceof Error) this.onerror(item);
+      else {
+        if (item.type == '$hello' && item.data) this._sid = (item.data as { sid: string }).sid;
+        this.onmessage(item);
+      }
+    }
+  }
+
+  /** Reports a failure after open, once, and shuts the transport down. */
+  protected _fail(error: TransportError): void {
+    if (this._done) return;
+    this.close();
+    this.onclose(error);
+  }
+
+  /** The URL of a connecting request, or with `inSession` of a later one that names the session. */
+  protected _url(path: string, inSession?: boolean): string {
+    const { base, query, connect } = this._ctx;
+    return base + path + '?' + (inSession ? 'sid=' + encodeURIComponent(this._sid) : connect) + (query && '&' + query);
+  }
+}
