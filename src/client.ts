@@ -20,7 +20,7 @@ export interface ClientEvents {
   state: { from: State; to: State };
   /** The transport in use changed. */
   transport: TransportName;
-  /** The connection was lost or could not be made; the next attempt starts after `delay` ms. */
+  /** The connection was lost or could not be made; the next attempt starts after `delay` ms (`Infinity`: when the browser is back online). */
   reconnecting: { attempt: number; delay: number; error: RealtimeError };
   /** The client is closed for good: by `close()`, by the server's `$close`, or because reconnection gave up. */
   close: { code?: number; reason?: string };
@@ -247,7 +247,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     if (this._offline) {
       // Attempts made while the browser says it is offline are certain to fail: wait for `online` instead.
       this._waiting = true;
-      return;
+      return this._emit('reconnecting', { attempt: this._attempt + 1, delay: Infinity, error });
     }
     const attempt = ++this._attempt;
     const delay = this._o.retry({ attempt, error });
@@ -259,7 +259,10 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     const gen = this._gen;
     this._timer = this._o.timers.setTimeout(() => {
       this._timer = undefined;
-      if (gen == this._gen) this._try();
+      if (gen != this._gen) return;
+      // Went offline during the wait: an attempt now is certain to fail, so wait for `online` as above.
+      if (this._offline) this._waiting = true;
+      else this._try();
     }, delay);
   }
 

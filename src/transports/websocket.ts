@@ -20,6 +20,8 @@ export class WebSocketTransport extends BaseTransport {
       ws.onmessage = (e) =>
         this._receive(typeof e.data == 'string' ? decode(e.data) : [new ProtocolError('binary frame ignored')]);
       // Browsers tell nothing useful in `error`; the `close` that always follows has the code.
+      // (A listener must exist all the same: Node's `ws` throws on an unheard error.)
+      ws.onerror = () => {};
       ws.onclose = (e) => {
         const why = 'closed with code ' + e.code + (e.reason ? ' (' + e.reason + ')' : '');
         if (!opened) {
@@ -40,7 +42,8 @@ export class WebSocketTransport extends BaseTransport {
     if (!ws) return;
     if (farewell) this.send(farewell);
     ws.onopen = ws.onmessage = ws.onclose = null;
-    // Closing a socket still CONNECTING matters: Chromium queues every other socket to the same host behind it.
-    if (ws.readyState < 2) ws.close(1000);
+    ws.onerror = () => {};
+    // 4000: the client gave up on it (handshake or heartbeat timeout). Closing a socket still CONNECTING matters: Chromium queues every other socket to the same host behind it.
+    if (ws.readyState < 2) ws.close(farewell ? 1000 : 4000);
   }
 }
