@@ -1,7 +1,7 @@
 // The client (src/) against the real reference server, in Node: each
 // transport on its own, then the fallbacks through the fault-injection mounts.
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { NodeWebSocket } from './node-websocket';
+import WebSocket from 'ws';
 import { ConnectError, RealtimeClient, type ClientEvents, type ClientOptions } from '../../src/index';
 import { Inbox, post, startServer } from './helpers';
 import { NodeEventSource } from './node-eventsource';
@@ -14,7 +14,8 @@ const TRANSPORTS = ['websocket', 'sse', 'long-polling'] as const;
 /** A client wired for Node, with every event recorded in an inbox; closed when the test ends. */
 function makeClient(base: string, options: ClientOptions = {}) {
   const client = new RealtimeClient(base, {
-    WebSocket: NodeWebSocket as unknown as typeof WebSocket,
+    // The `ws` package as is: the client must cope with an EventEmitter-style socket too.
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     EventSource: NodeEventSource as unknown as typeof EventSource,
     network: null,
     connectTimeout: 2000,
