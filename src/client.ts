@@ -179,11 +179,13 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     }
     const changed = this._transport != t.name;
     this._transport = t.name;
-    this._setState('open');
     if (hb) this._ping();
-    // Queued messages go first, so whatever `open` listeners send comes after them.
+    // Queued messages go first, so whatever `state`/`open` listeners send comes after them.
     for (const [type, json] of this._outbox.splice(0)) this._transmit(type, json);
-    if (changed) this._emit('transport', t.name);
+    this._setState('open');
+    // A listener may have closed the client: then no `open` after its `close`.
+    if (changed && gen == this._gen) this._emit('transport', t.name);
+    if (gen != this._gen) return;
     this._emit('open', { transport: t.name });
     this._settle();
   }

@@ -71,9 +71,13 @@ export class Connector {
         onOpen(t, hello);
         resolve(t);
       };
-      t.open().then(() => {
-        stage = 'opened, but no $hello';
-      }, fail);
+      t.open().then(
+        () => {
+          stage = 'opened, but no $hello';
+        },
+        // A platform constructor may throw (e.g. `new WebSocket` on a mixed-content page): still this transport's failure.
+        (e) => fail(e instanceof TransportError ? e : new TransportError(name, String((e && e.message) || e), undefined, e)),
+      );
     });
   }
 }

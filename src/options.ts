@@ -96,9 +96,9 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
     const opts: ReconnectOptions = {
       minDelay,
       maxDelay: ms('reconnect.maxDelay', b.maxDelay, Math.max(30000, minDelay)),
-      factor: b.factor === undefined ? 2 : b.factor >= 1 ? b.factor : fail('reconnect.factor', 'a number ≥ 1', b.factor),
-      jitter: b.jitter === undefined ? 0.5 : b.jitter >= 0 && b.jitter <= 1 ? b.jitter : fail('reconnect.jitter', 'a number from 0 to 1', b.jitter),
-      maxAttempts: b.maxAttempts === undefined ? Infinity : b.maxAttempts >= 0 ? b.maxAttempts : fail('reconnect.maxAttempts', 'a number ≥ 0', b.maxAttempts),
+      factor: b.factor === undefined ? 2 : typeof b.factor == 'number' && b.factor >= 1 ? b.factor : fail('reconnect.factor', 'a number ≥ 1', b.factor),
+      jitter: b.jitter === undefined ? 0.5 : typeof b.jitter == 'number' && b.jitter >= 0 && b.jitter <= 1 ? b.jitter : fail('reconnect.jitter', 'a number from 0 to 1', b.jitter),
+      maxAttempts: b.maxAttempts === undefined ? Infinity : typeof b.maxAttempts == 'number' && b.maxAttempts >= 0 ? b.maxAttempts : fail('reconnect.maxAttempts', 'a number ≥ 0', b.maxAttempts),
     };
     if (opts.maxDelay < minDelay) fail('reconnect.maxDelay', 'at least reconnect.minDelay', opts.maxDelay);
     const random = fn('random', o.random, Math.random)!;
@@ -126,7 +126,7 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
     retry,
     heartbeat,
     query,
-    outboxLimit: o.outboxLimit === undefined ? 1000 : o.outboxLimit >= 0 ? o.outboxLimit : fail('outboxLimit', 'a number ≥ 0', o.outboxLimit),
+    outboxLimit: o.outboxLimit === undefined ? 1000 : typeof o.outboxLimit == 'number' && o.outboxLimit >= 0 ? o.outboxLimit : fail('outboxLimit', 'a number ≥ 0', o.outboxLimit),
     network: n === undefined ? (typeof g.addEventListener == 'function' ? g : null) : n,
     WebSocket: fn('WebSocket', o.WebSocket, g.WebSocket),
     EventSource: fn('EventSource', o.EventSource, g.EventSource),

@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RealtimeClient, type ClientOptions } from '../../src';
+import { resolveOptions } from '../../src/options';
+import { rig, tick } from './helpers/client';
+
+const make = (o: unknown, url: unknown = 'http://example.test/rt') => () => new RealtimeClient(url as string, o as ClientOptions);
+
+describe('invalid options throw a TypeError naming the option', () => {
+  it.each([
+    ['url', 'ftp://example.test/rt'],
+    ['url', 'http://[not a host'],
+    ['url', 42],
+    ['url', null],
+  ])('%s: %s', (name, url) => {
+    expect(make({}, url)).toThrow(TypeError);
+    expect(make({}, url)).toThrow(new RegExp('^RealtimeClient: ' + name + ' must be'));
+  });
+
+  it.each<[string, unknown]>([
+    ['options', null],
+    ['options', 'websocket'],
+    ['transports', []],
+    ['transports', ['ws']],
+    ['transports', ['sse', 'sse']],
+    ['transports', 'websocket'],
+    ['connectTimeout', 0],
+    ['connectTimeout', -1],
+    ['connectTimeout', NaN],
+    ['connectTimeout', '5000'],
+    ['connectTimeout.sse', { sse: -1 }],
+    ['connectTimeout.websocket', { websocket: 'soon' }],
+    ['connectTimeout', { ws: 1000 }],
+    ['reconnect', 'yes'],
+    ['reconnect', true],
+    ['reconnect.minDelay', { minDelay: -1 }],
+    ['reconnect.maxDelay', { maxDelay: 0 }],
+    ['reconnect.maxDelay', { minDelay: 1000, maxDelay: 500 }],
+    ['reconnect.factor', { factor: 0.5 }],
+    ['reconnect.factor', { factor: NaN }],
+    ['reconnect.jitter', { jitter: 1.5 }],
+    ['reconnect.jitter', { jitter: -0.1 }],
+    ['reconnect.factor', { factor: '2' }],
+    ['reconnect.jitter', { jitter: null }],
+    ['reconnect.maxAttempts', { maxAttempts: -1 }],
+    ['reconnect.maxAttempts', { maxAttempts: null }],
+    ['reconnect.maxAttempts', { maxAttempts: '3' }],
+    ['heartbeat', true],
+    ['heartbeat', 5000],
+    ['heartbeat.interval', { interval: 0 }],
+    ['heartbeat.timeout', { timeout: -5 }],
+    ['query', 'token=abc'],
+    ['query', 5],
+    ['outboxLimit', -1],
+    ['outboxLimit', null],
+    ['outboxLimit', '10'],
+    ['network', {}],
+    ['network', 'window'],
+    ['WebSocket', 'ws'],
+    ['EventSource', 1],
+    ['fetch', {}],
+    ['timers.setTimeout', { setTimeout: 1 }],
+    ['timers.now', { now: 'now' }],
+    ['random', 0.5],
+  ])('%s: %j', (name, value) => {
+    const key = name.split('.')[0]!;
+    const o = key == 'options' ? value : { [key]: value };
+    expect(make(o)).toThrow(TypeError);
+    expect(make(o)).toThrow('RealtimeClient: ' + name + ' must be');
+  });
+});
+
+describe('valid options', () => {
+  it('accept what the documentation describes', () => {
+    expect(
+      make({
+        transports: ['long-polling', 'websocket'],
+        connectTimeout: { websocket: 1000 },
+        reconnect: { minDelay: 0, maxDelay: 10, factor: 1, jitter: 1, maxAttempts: 0 },
+        heartbeat: { interval: 1000, timeout: 500 },
+        query: () => Promise.resolve({ token: 't' }),
+        outboxLimit: 0,
+        network: new EventTarget(),
+        random: () => 0.5,
+        timers: { now: () => 0 },
+      }),
+    ).not.toThrow();
+    expect(make({ reconnect: false, heartbeat: false, network: null })).not.toThrow();
+    expect(make({ reconnect: () => 100 })).not.toThrow();
+  });
+});
+
+describe('defaults', () => {
+  it('tries every transport, WebSocket first, 4 s each', () => {
+    const o = resolveOptions('http://example.test/rt');
+    expect(o.transports).toEqual(['websocket', 'sse', 'long-polling']);
+    expect(o.transports.map(o.timeout)).toEqual([4000, 4000, 4000]);
+  });
+
+  it('one connectTimeout number applies to every transport; an object overrides some', () => {
+    expect(resolveOptions('http://x/rt', { connectTimeout: 100 }).timeout('sse')).toBe(100);
+    const o = resolveOptions('http://x/rt', { connectTimeout: { sse: 200 } });
+    expect([o.timeout('websocket'), o.timeout('sse'), o.timeout('long-polling')]).toEqual([4000, 200, 4000]);
+  });
+
+  it('reconnects forever from 500 ms, doubling, up to 30 s', () => {
+    const o = resolveOptions('http://x/rt', { random: () => 0 });
+    const err = new Error('x') as never;
+    expect([1, 2, 3, 7, 50, 10000].map((attempt) => o.retry({ attempt, error: err }))).toEqual([500, 1000, 2000, 30000, 30000, 30000]);
+  });
+
+  it('jitter defaults to half the delay', () => {
+    const o = resolveOptions('http://x/rt', { random: () => 0.9999 });
+    expect(o.retry({ attempt: 1, error: new Error('x') as never })).toBe(250);
+  });
+
+  it('reconnect: false never retries', () => {
+    expect(resolveOptions('http://x/rt', { reconnect: false }).retry({ attempt: 1, error: new Error('x') as never })).toBeNull();
+  });
+
+  it('heartbeat: server interval, 10 s timeout; outbox of 1000; network events from the window', () => {
+    const o = resolveOptions('http://x/rt');
+    expect(o.heartbeat).toEqual({ interval: undefined, timeout: 10000 });
+    expect(o.outboxLimit).toBe(1000);
+    expect(o.network).toBe(globalThis);
+  });
+
+  it('merges the URL query with the query option, the option winning', async () => {
+    const o = resolveOptions('http://x/rt?token=old&room=1', { query: () => ({ token: 'new' }) });
+    await expect(o.query()).resolves.toEqual({ token: 'new', room: '1' });
+  });
+});
+
+describe('URLs', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** The URL of the first WebSocket a client on `url` opens. */
+  async function wsUrl(url: string): Promise<string> {
+    const r = rig({}, url);
+    void r.client.connect().catch(() => {});
+    await tick();
+    const u = r.WS.last().url;
+    r.client.close();
+    return u;
+  }
+
+  it('derives ws: from http: and wss: from https:, and trims a trailing slash', async () => {
+    expect(await wsUrl('http://example.test/rt/')).toBe('ws://example.test/rt/ws?v=1');
+    expect(await wsUrl('https://example.test:8443/rt')).toBe('wss://example.test:8443/rt/ws?v=1');
+  });
+
+  it('accepts a ws:// or wss:// URL', async () => {
+    expect(await wsUrl('ws://example.test/rt')).toBe('ws://example.test/rt/ws?v=1');
+    expect(await wsUrl('wss://example.test/rt')).toBe('wss://example.test/rt/ws?v=1');
+    expect(resolveOptions('wss://example.test/rt').base).toBe('https://example.test/rt');
+  });
+
+  it('resolves a relative URL against the page', async () => {
+    expect(location.href).toBe('http://localhost:3000/');
+    expect(await wsUrl('/realtime')).toBe('ws://localhost:3000/realtime/ws?v=1');
+    expect(resolveOptions('realtime').base).toBe('http://localhost:3000/realtime');
+  });
+
+  it('keeps the query parameters of the URL on every request', async () => {
+    expect(await wsUrl('http://example.test/rt?token=abc')).toBe('ws://example.test/rt/ws?v=1&token=abc');
+  });
+});
