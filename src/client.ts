@@ -27,6 +27,9 @@ export interface ClientEvents {
   error: RealtimeError;
 }
 
+/** A connection open this long (ms) counts as a success, and the backoff starts over. */
+const STABLE = 5000;
+
 const TRANSPORTS: Record<TransportName, new (c: TransportContext) => Transport> = {
   websocket: WebSocketTransport,
   sse: SseTransport,
@@ -61,6 +64,10 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   /** Bumped by every attempt and by close(); callbacks of an older generation are ignored. */
   private _gen = 0;
   private _attempt = 0;
+  /** When the current connection opened; one that lasted reset the backoff. */
+  private _since = 0;
+  /** Why the client is reconnecting, for a `reconnecting` event fired later. */
+  private _why?: RealtimeError;
   private _timer: unknown;
   /** Offline and waiting for `online` before the next attempt. */
   private _waiting = false;
@@ -100,6 +107,8 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     if (this._state == 'closed') return Promise.reject(new RealtimeError('client is closed'));
     if (this._state == 'open') return Promise.resolve();
     const ready = this._ready || (this._ready = deferred());
+    // Fire-and-forget `connect()` is fine: failures are also reported as events, so don't make them unhandled rejections.
+    ready.promise.catch(() => {});
     if (this._state == 'idle') {
       this._net('addEventListener');
       this._setState('connecting');
@@ -166,7 +175,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     if (gen != this._gen) return t.close();
     const o = this._o;
     this._t = t;
-    this._attempt = 0;
+    this._since = o.timers.now();
     this._seq = 0;
     t.onmessage = (env) => this._receive(env);
     t.onclose = (e) => this._lost(e);
@@ -174,7 +183,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     if (hb) {
       const interval = hb.interval || hello.heartbeat || 25000;
       this._hb = new Heartbeat(o.timers, interval, hb.timeout, () => this._ping(), () =>
-        this._lost(new TransportError(t.name, 'silent for ' + (interval + hb.timeout) + ' ms, presumed dead')),
+        this._lost(new TransportError(t.name, 'silent for ' + (interval + hb.timeout) + ' ms, presumed dead'), 4000),
       );
     }
     const changed = this._transport != t.name;
@@ -203,7 +212,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
         if (d.reconnect) return this._lost(new TransportError(this._t!.name, 'server restarting: ' + d.reason, d.code));
         return this._end(d.code, d.reason, false);
       case ERROR:
-        return this._error(new ServerError(String(d.code), String(d.message)));
+        return this._error(new ServerError(String(d.code || 'error'), String(d.message || d.code || 'server error')));
     }
     if (env.type[0] == '$') return; // a protocol envelope this version does not know; ignore it, as the protocol says
     this._emit('message', env);
@@ -230,10 +239,13 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     return t;
   }
 
-  /** An open connection was lost: close what is left of it and reconnect. */
-  private _lost(error: TransportError): void {
-    this._drop()?.close();
+  /** An open connection was lost: close what is left of it (with `code` if the client gave up on it) and reconnect. */
+  private _lost(error: TransportError, code?: number): void {
+    this._drop()?.close(undefined, code);
     this._ready = undefined;
+    // A connection that lasted was a success: start the backoff over. One that dropped at once was not,
+    // or a server that accepts and then drops every connection would be hammered at the shortest delay.
+    if (this._o.timers.now() - this._since >= STABLE) this._attempt = 0;
     this._retry(error);
   }
 
@@ -246,11 +258,8 @@ export class RealtimeClient extends Emitter<ClientEvents> {
 
   private _retry(error: RealtimeError): void {
     this._setState('reconnecting');
-    if (this._offline) {
-      // Attempts made while the browser says it is offline are certain to fail: wait for `online` instead.
-      this._waiting = true;
-      return this._emit('reconnecting', { attempt: this._attempt + 1, delay: Infinity, error });
-    }
+    this._why = error;
+    if (this._offline) return this._wait();
     const attempt = ++this._attempt;
     const delay = this._o.retry({ attempt, error });
     if (delay == null) {
@@ -261,20 +270,24 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     const gen = this._gen;
     this._timer = this._o.timers.setTimeout(() => {
       this._timer = undefined;
-      if (gen != this._gen) return;
-      // Went offline during the wait: an attempt now is certain to fail, so wait for `online` as above.
-      if (this._offline) this._waiting = true;
-      else this._try();
+      if (gen == this._gen) this._try();
     }, delay);
   }
 
+  /** Attempts made while the browser says it is offline are certain to fail: wait for `online` instead. */
+  private _wait(): void {
+    this._o.timers.clearTimeout(this._timer);
+    this._timer = undefined;
+    this._waiting = true;
+    this._emit('reconnecting', { attempt: this._attempt + 1, delay: Infinity, error: this._why! });
+  }
+
   private _onNetwork = (e: Event): void => {
-    this._offline = e.type == 'offline';
-    if (this._offline || this._state != 'reconnecting') {
-      // Browsers keep a dead connection "open" for a while after the network returns: check it at once.
-      if (!this._offline) this._hb?.probe();
-      return;
-    }
+    const off = (this._offline = e.type == 'offline');
+    // Browsers keep a dead connection "open" for a while after the network returns: check it at once.
+    if (this._state == 'open') return off ? undefined : this._hb?.probe();
+    if (this._state != 'reconnecting') return;
+    if (off) return this._timer !== undefined ? this._wait() : undefined;
     // Back online: the waiting is over, try now rather than at the end of a long backoff delay.
     if (this._waiting || this._timer !== undefined) {
       this._o.timers.clearTimeout(this._timer);

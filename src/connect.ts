@@ -54,7 +54,7 @@ export class Connector {
         if (settled) return;
         settled = true;
         timers.clearTimeout(timer);
-        t.close();
+        t.close(undefined, e instanceof TransportError ? 4000 : 1000);
         reject(e);
       };
       const timer = timers.setTimeout(() => fail(new TransportError(name, stage + ' within ' + ms + ' ms')), ms);

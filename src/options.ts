@@ -55,11 +55,16 @@ function fail(name: string, want: string, got: unknown): never {
   throw new TypeError('RealtimeClient: ' + name + ' must be ' + want + ', got ' + (typeof got == 'string' ? JSON.stringify(got) : String(got)));
 }
 
-function ms(name: string, v: unknown, dflt: number, zero?: boolean): number {
+/** A number option: `undefined` gives `dflt`; otherwise it must be ≥ `min` (> `min` if `above`) and ≤ `max`. */
+function num(name: string, v: unknown, dflt: number, min = 0, max = Infinity, above?: boolean): number {
   if (v === undefined) return dflt;
-  if (typeof v != 'number' || !(v > 0 || (zero && v === 0)) || v != v) fail(name, 'a positive number of ms', v);
+  if (typeof v != 'number' || !(above ? v > min : v >= min) || !(v <= max))
+    fail(name, max < Infinity ? 'a number from ' + min + ' to ' + max : 'a number ' + (above ? '> ' : '≥ ') + min, v);
   return v;
 }
+
+/** A duration in ms, > 0. */
+const ms = (name: string, v: unknown, dflt: number) => num(name, v, dflt, 0, Infinity, true);
 
 function fn<T>(name: string, v: T | undefined, dflt?: T): T | undefined {
   if (v !== undefined && typeof v != 'function') fail(name, 'a function', v);
@@ -92,22 +97,21 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
   else if (typeof r == 'function') retry = r;
   else if (r === undefined || typeof r == 'object') {
     const b = r || {};
-    const minDelay = ms('reconnect.minDelay', b.minDelay, 500, true);
+    const minDelay = num('reconnect.minDelay', b.minDelay, 500);
     const opts: ReconnectOptions = {
       minDelay,
-      maxDelay: ms('reconnect.maxDelay', b.maxDelay, Math.max(30000, minDelay)),
-      factor: b.factor === undefined ? 2 : typeof b.factor == 'number' && b.factor >= 1 ? b.factor : fail('reconnect.factor', 'a number ≥ 1', b.factor),
-      jitter: b.jitter === undefined ? 0.5 : typeof b.jitter == 'number' && b.jitter >= 0 && b.jitter <= 1 ? b.jitter : fail('reconnect.jitter', 'a number from 0 to 1', b.jitter),
-      maxAttempts: b.maxAttempts === undefined ? Infinity : typeof b.maxAttempts == 'number' && b.maxAttempts >= 0 ? b.maxAttempts : fail('reconnect.maxAttempts', 'a number ≥ 0', b.maxAttempts),
+      maxDelay: num('reconnect.maxDelay', b.maxDelay, Math.max(30000, minDelay), minDelay),
+      factor: num('reconnect.factor', b.factor, 2, 1),
+      jitter: num('reconnect.jitter', b.jitter, 0.5, 0, 1),
+      maxAttempts: num('reconnect.maxAttempts', b.maxAttempts, Infinity),
     };
-    if (opts.maxDelay < minDelay) fail('reconnect.maxDelay', 'at least reconnect.minDelay', opts.maxDelay);
     const random = fn('random', o.random, Math.random)!;
     retry = ({ attempt }) => (attempt > opts.maxAttempts ? null : backoffFn(attempt, opts, random));
   } else fail('reconnect', 'false, an object or a function', r);
 
   const h = o.heartbeat;
   if (h !== undefined && h !== false && (typeof h != 'object' || !h)) fail('heartbeat', 'false or an object', h);
-  const heartbeat = h === false ? h : { interval: h && ms('heartbeat.interval', h.interval, 0), timeout: ms('heartbeat.timeout', h && h.timeout, 10000) };
+  const heartbeat = h === false ? h : { interval: h ? ms('heartbeat.interval', h.interval, 0) : 0, timeout: ms('heartbeat.timeout', h && h.timeout, 10000) };
 
   const q = o.query;
   if (q !== undefined && typeof q != 'function' && (typeof q != 'object' || !q)) fail('query', 'an object or a function', q);
@@ -119,6 +123,7 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
 
   const f = fn('fetch', o.fetch, g.fetch);
   const t = o.timers || {};
+  if (typeof t != 'object') fail('timers', 'an object', t);
   return {
     base,
     transports,
@@ -126,7 +131,7 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
     retry,
     heartbeat,
     query,
-    outboxLimit: o.outboxLimit === undefined ? 1000 : typeof o.outboxLimit == 'number' && o.outboxLimit >= 0 ? o.outboxLimit : fail('outboxLimit', 'a number ≥ 0', o.outboxLimit),
+    outboxLimit: num('outboxLimit', o.outboxLimit, 1000),
     network: n === undefined ? (typeof g.addEventListener == 'function' ? g : null) : n,
     WebSocket: fn('WebSocket', o.WebSocket, g.WebSocket),
     EventSource: fn('EventSource', o.EventSource, g.EventSource),

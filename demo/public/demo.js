@@ -148,7 +148,8 @@
     client.on('reconnecting', (r) => {
       t0 = performance.now();
       record('reconnecting', { attempt: r.attempt, delay: r.delay, error: errorInfo(r.error) });
-      log('warn', 'reconnecting (attempt ' + r.attempt + ', in ' + r.delay + ' ms): ' + r.error.message);
+      const when = r.delay == Infinity ? 'when the browser is back online' : 'in ' + r.delay + ' ms';
+      log('warn', 'reconnecting (attempt ' + r.attempt + ', ' + when + '): ' + r.error.message);
     });
     client.on('error', (e) => {
       record('error', errorInfo(e));

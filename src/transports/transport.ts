@@ -25,8 +25,8 @@ export interface Transport {
   open(): Promise<void>;
   /** Sends one encoded envelope. */
   send(text: string): void;
-  /** Closes for good; `farewell` (an encoded envelope) is sent first, best effort. */
-  close(farewell?: string): void;
+  /** Closes for good; `farewell` (an encoded envelope) is sent first, best effort; `code` 4000 says the client gave up on it. */
+  close(farewell?: string, code?: number): void;
   onmessage: (envelope: Envelope) => void;
   onerror: (error: ProtocolError | Error) => void;
   onclose: (error: TransportError) => void;
@@ -50,13 +50,13 @@ export abstract class BaseTransport implements Transport {
   abstract open(): Promise<void>;
   abstract send(text: string): void;
 
-  close(farewell?: string): void {
+  close(farewell?: string, code?: number): void {
     if (this._done) return;
     this._done = true;
-    this._stop(farewell);
+    this._stop(farewell, code);
   }
 
-  protected abstract _stop(farewell?: string): void;
+  protected abstract _stop(farewell?: string, code?: number): void;
 
   /** Delivers what one frame, event or response carried, in order. */
   protected _receive(items: (Envelope | ProtocolError)[]): void {

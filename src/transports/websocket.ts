@@ -37,13 +37,13 @@ export class WebSocketTransport extends BaseTransport {
     if (this._ws && this._ws.readyState == 1) this._ws.send(text);
   }
 
-  protected _stop(farewell?: string): void {
+  protected _stop(farewell?: string, code = 1000): void {
     const ws = this._ws;
     if (!ws) return;
     if (farewell) this.send(farewell);
     ws.onopen = ws.onmessage = ws.onclose = null;
     ws.onerror = () => {};
-    // 4000: the client gave up on it (handshake or heartbeat timeout). Closing a socket still CONNECTING matters: Chromium queues every other socket to the same host behind it.
-    if (ws.readyState < 2) ws.close(farewell ? 1000 : 4000);
+    // Closing a socket still CONNECTING matters: Chromium queues every other socket to the same host behind it.
+    if (ws.readyState < 2) ws.close(code);
   }
 }

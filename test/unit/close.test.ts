@@ -37,7 +37,7 @@ describe('close()', () => {
     const ws = r.WS.last();
     r.client.close();
     await tick();
-    expect(ws.closeCalls).toHaveLength(1);
+    expect(ws.closeCalls).toEqual([1000]); // the application's own close, not a give-up (4000)
     expect(ready.result).toBeInstanceOf(RealtimeError);
     expect((ready.result as Error).message).toBe('client closed: closed by client');
     expect(r.client.state).toBe('closed');
@@ -101,7 +101,7 @@ describe('close()', () => {
     expect(r.WS.instances).toHaveLength(2);
     r.client.close();
     await tick();
-    expect(retry.closeCalls).toHaveLength(1);
+    expect(retry.closeCalls).toEqual([1000]);
     expect(vi.getTimerCount()).toBe(0);
     await tick(60000);
     expect(r.ES.instances).toHaveLength(0);

@@ -54,6 +54,8 @@ describe('network events', () => {
     await tick();
     expect(r.of('reconnecting')[0]!.delay).toBe(500);
     offline();
+    // Listeners learn that the next attempt now waits for the network.
+    expect(r.of('reconnecting').map((e) => e.delay)).toEqual([500, Infinity]);
     await tick(10 * 60000);
     expect(r.WS.instances).toHaveLength(1);
     online();

@@ -119,7 +119,7 @@ describe('defaults', () => {
 
   it('heartbeat: server interval, 10 s timeout; outbox of 1000; network events from the window', () => {
     const o = resolveOptions('http://x/rt');
-    expect(o.heartbeat).toEqual({ interval: undefined, timeout: 10000 });
+    expect(o.heartbeat).toEqual({ interval: 0, timeout: 10000 });
     expect(o.outboxLimit).toBe(1000);
     expect(o.network).toBe(globalThis);
   });

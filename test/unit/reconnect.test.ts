@@ -58,7 +58,7 @@ describe('reconnection', () => {
     r.client.close();
   });
 
-  it('once open again, the attempt count starts over', async () => {
+  it('once a connection has lasted 5 s, the attempt count starts over', async () => {
     const r = await open();
     r.WS.last().drop(1006);
     await tick(500);
@@ -67,9 +67,25 @@ describe('reconnection', () => {
     r.WS.last().hello();
     await tick();
     expect(r.client.state).toBe('open');
+    await tick(5000);
     r.WS.last().drop(1006);
     await tick();
     expect(r.of('reconnecting').map((e) => e.attempt)).toEqual([1, 2, 1]);
+    r.client.close();
+  });
+
+  it('a server that accepts and drops at once does not reset the backoff', async () => {
+    const r = await open();
+    await tick(5000);
+    for (let i = 0; i < 3; i++) {
+      r.WS.last().drop(1006);
+      await tick();
+      await tick(r.of('reconnecting').at(-1)!.delay);
+      r.WS.last().hello();
+      await tick();
+      expect(r.client.state).toBe('open');
+    }
+    expect(r.of('reconnecting').map((e) => e.delay)).toEqual([500, 1000, 2000]);
     r.client.close();
   });
 
