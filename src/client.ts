@@ -14,7 +14,8 @@ export type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 /** The events of {@link RealtimeClient} and their payloads. */
 export interface ClientEvents {
   /** A transport completed the handshake. */
-  open: { transport: TransportName };
+  /** A transport completed the handshake; `failed` says why the transports tried before it did not (empty if none was). */
+  open: { transport: TransportName; failed: TransportError[] };
   /** An application message from the server. */
   message: Envelope;
   state: { from: State; to: State };
@@ -165,13 +166,13 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     const names = last && o.transports.indexOf(last) >= 0 ? [last, ...o.transports.filter((n) => n != last)] : o.transports;
     const c = (this._connector = new Connector(names, (n) => new TRANSPORTS[n](ctx), o.timeout, o.timers, (e) => this._error(e as RealtimeError)));
     try {
-      await c.run((t, hello) => this._opened(gen, t, hello));
+      await c.run((t, hello, failed) => this._opened(gen, t, hello, failed));
     } catch (e) {
       this._failed(gen, e as RealtimeError);
     }
   }
 
-  private _opened(gen: number, t: Transport, hello: Hello): void {
+  private _opened(gen: number, t: Transport, hello: Hello, failed: TransportError[]): void {
     if (gen != this._gen) return t.close();
     const o = this._o;
     this._t = t;
@@ -195,7 +196,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     // A listener may have closed the client: then no `open` after its `close`.
     if (changed && gen == this._gen) this._emit('transport', t.name);
     if (gen != this._gen) return;
-    this._emit('open', { transport: t.name });
+    this._emit('open', { transport: t.name, failed });
     this._settle();
   }
 

@@ -24,12 +24,12 @@ export class Connector {
    * Resolves with the first transport to open. `onOpen` runs synchronously on
    * `$hello`, so it can take over the transport before anything else it carried is delivered.
    */
-  async run(onOpen: (t: Transport, hello: Hello) => void): Promise<Transport> {
+  async run(onOpen: (t: Transport, hello: Hello, failed: TransportError[]) => void): Promise<Transport> {
     const errors: TransportError[] = [];
     for (const name of this._names) {
       if (this._off) break;
       try {
-        return await this._try(name, onOpen);
+        return await this._try(name, (t, hello) => onOpen(t, hello, errors));
       } catch (e) {
         errors.push(e as TransportError);
       }

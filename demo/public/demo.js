@@ -141,6 +141,7 @@
       if (demo.timeToOpen == null) demo.timeToOpen = ms;
       else reopened = ms;
       record('open', { transport: e.transport, ms });
+      for (const f of e.failed) log('warn', 'fell back: ' + f.message);
       log('ok', 'open via ' + e.transport + ' after ' + ms + ' ms');
       render();
     });

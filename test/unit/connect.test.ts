@@ -127,6 +127,9 @@ describe('fallback', () => {
     await tick();
     expect(r.client.transport).toBe('sse');
     expect(r.of('transport')).toEqual(['sse']);
+    // `open` tells why the client is not on WebSocket.
+    const [opened] = r.of('open');
+    expect(opened!.failed.map((e) => [e.transport, e.code])).toEqual([['websocket', 1006]]);
     r.client.close();
   });
 
