@@ -106,8 +106,8 @@ export class RealtimeClient extends Emitter<ClientEvents> {
    */
   connect(): Promise<void> {
     if (this._state == 'closed') return Promise.reject(new RealtimeError('client is closed'));
-    if (this._state == 'open') return Promise.resolve();
     const ready = this._ready || (this._ready = deferred());
+    if (this._state == 'open') ready.resolve();
     // Fire-and-forget `connect()` is fine: failures are also reported as events, so don't make them unhandled rejections.
     ready.promise.catch(() => {});
     if (this._state == 'idle') {

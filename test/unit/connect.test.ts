@@ -36,7 +36,8 @@ describe('connect()', () => {
     expect(r.WS.instances).toHaveLength(1);
     r.WS.last().hello();
     await expect(a).resolves.toBeUndefined();
-    await expect(r.client.connect()).resolves.toBeUndefined();
+    // Open: still the same promise, already resolved, and no new attempt.
+    expect(r.client.connect()).toBe(a);
     expect(r.WS.instances).toHaveLength(1);
     r.client.close();
   });
