@@ -1,32 +1,14 @@
 // Transport fallback in real Chromium, with the failures made by the reference
 // server's fault paths (`/x/<faults>/realtime`): what a browser really does
 // when an upgrade is refused, never answered, or a stream is buffered.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectOpenVia, launch, openDemo, skipBrowser, startServer, type Query, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { expectOpenVia, skipBrowser, useDemo } from './helpers';
 
 // The client's default connect timeout: a transport that neither fails nor completes the handshake is abandoned after it.
 const CONNECT_TIMEOUT = 4000;
 
 describe.skipIf(skipBrowser)('fallback through real failures (Chromium, reference server)', () => {
-  let browser: Browser;
-  let server: TestServer;
-  let opened: Awaited<ReturnType<typeof openDemo>> | undefined;
-
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launch(), startServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    const o = opened;
-    opened = undefined;
-    await o?.done();
-  });
-
-  const open = async (query: Query) => (opened = await openDemo(browser, server, query)).page;
+  const { open } = useDemo();
 
   it('healthy: WebSocket', async () => {
     const page = await open({ path: '/realtime' });

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 declare global {
   interface Window {
@@ -152,4 +152,30 @@ export async function pageLog(page: Page): Promise<string> {
 /** The `state` transitions the page's client went through since it connected, as `from>to`. */
 export function states(page: Page): Promise<string[]> {
   return page.evaluate(() => window.demo.events.filter((e: any) => e.type == 'state').map((e: any) => e.data.from + '>' + e.data.to));
+}
+
+/**
+ * One browser and one reference server for a `describe` block, and pages
+ * opened with `open()` that are checked and closed after each test.
+ */
+export function useDemo() {
+  const suite = { browser: undefined as unknown as Browser, server: undefined as unknown as TestServer };
+  const pages: Awaited<ReturnType<typeof openDemo>>[] = [];
+  beforeAll(async () => {
+    [suite.browser, suite.server] = await Promise.all([launch(), startServer()]);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.done();
+  });
+  /** Opens the demo page with `query`; `prepare` runs before it loads. */
+  const open = async (query: Query = {}, prepare?: (page: Page) => Promise<unknown>) => {
+    const p = await openDemo(suite.browser, suite.server, query, prepare);
+    pages.push(p);
+    return p.page;
+  };
+  return Object.assign(suite, { open });
 }

@@ -1,9 +1,9 @@
 // The same failures as fallback.test.ts, made inside the browser instead of by
 // the server: Playwright's WebSocket and request interception stand in for a
 // proxy or firewall between the page and a healthy server.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectOpenVia, launch, openDemo, skipBrowser, startServer, type TestServer } from './helpers';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectOpenVia, skipBrowser, useDemo } from './helpers';
 
 const WS_URL = /\/realtime\/ws(\?|$)/;
 
@@ -16,24 +16,8 @@ const blockedEventSource = (page: Page) =>
   page.route('**/*', (route) => (route.request().resourceType() == 'eventsource' ? route.abort('blockedbyclient') : route.continue()));
 
 describe.skipIf(skipBrowser)('fallback through failures made in the browser (Playwright interception)', () => {
-  let browser: Browser;
-  let server: TestServer;
-  let opened: Awaited<ReturnType<typeof openDemo>> | undefined;
-
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launch(), startServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    const o = opened;
-    opened = undefined;
-    await o?.done();
-  });
-
-  const open = async (prepare: (page: Page) => Promise<unknown>) => (opened = await openDemo(browser, server, { path: '/realtime' }, prepare)).page;
+  const demo = useDemo();
+  const open = (prepare: (page: Page) => Promise<unknown>) => demo.open({ path: '/realtime' }, prepare);
 
   it('WebSocket open but silent (routeWebSocket, no server): SSE', async () => {
     const page = await open(silentWebSocket);
@@ -51,7 +35,7 @@ describe.skipIf(skipBrowser)('fallback through failures made in the browser (Pla
   });
 
   it('EventSource requests aborted, WebSocket not allowed: long polling', async () => {
-    opened = await openDemo(browser, server, { path: '/realtime', transports: 'sse,long-polling' }, blockedEventSource);
-    await expectOpenVia(opened.page, 'long-polling', 'transports=sse,long-polling + eventsource aborted');
+    const page = await demo.open({ path: '/realtime', transports: 'sse,long-polling' }, blockedEventSource);
+    await expectOpenVia(page, 'long-polling', 'transports=sse,long-polling + eventsource aborted');
   });
 });

@@ -1,30 +1,11 @@
 // The script-tag build and the demo page as a user meets them: the `Realtime`
 // global, chat between two pages, and what a failed connect() tells.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectOpenVia, launch, openDemo, skipBrowser, startServer, type Query, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { expectOpenVia, skipBrowser, useDemo } from './helpers';
 
 describe.skipIf(skipBrowser)('the script-tag build and the demo page (Chromium)', () => {
-  let browser: Browser;
-  let server: TestServer;
-  const pages: Awaited<ReturnType<typeof openDemo>>[] = [];
-
-  const open = async (query: Query) => {
-    const p = await openDemo(browser, server, query);
-    pages.push(p);
-    return p.page;
-  };
-
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launch(), startServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    for (const p of pages.splice(0)) await p.done();
-  });
+  const demo = useDemo();
+  const open = demo.open;
 
   it('defines the global Realtime with RealtimeClient and the error classes', async () => {
     const page = await open({ autoconnect: '0' });
