@@ -3,7 +3,10 @@ import { Emitter } from './emitter';
 import { RealtimeError, ServerError, TransportError } from './errors';
 import { Heartbeat } from './heartbeat';
 import { resolveOptions, type ClientOptions, type Resolved } from './options';
-import { CLOSE, encode, ERROR, PING, PONG, toJson, type Envelope, type Hello } from './protocol';
+import { ACK, CLOSE, encode, ERROR, PING, PONG, toJson, type Envelope, type Hello } from './protocol';
+import { Requests } from './requests';
+import { Retry } from './retry';
+import { Session, type Outgoing, type Reset } from './session';
 import { LongPollingTransport } from './transports/long-polling';
 import { SseTransport } from './transports/sse';
 import type { Transport, TransportContext, TransportName } from './transports/transport';
@@ -13,16 +16,17 @@ export type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** The events of {@link RealtimeClient} and their payloads. */
 export interface ClientEvents {
-  /** A transport completed the handshake. */
   /** A transport completed the handshake; `failed` says why the transports tried before it did not (empty if none was). */
   open: { transport: TransportName; failed: TransportError[] };
-  /** An application message from the server. */
+  /** An application message from the server: each one once, in order, across reconnects. */
   message: Envelope;
   state: { from: State; to: State };
   /** The transport in use changed. */
   transport: TransportName;
   /** The connection was lost or could not be made; the next attempt starts after `delay` ms (`Infinity`: when the browser is back online). */
   reconnecting: { attempt: number; delay: number; error: RealtimeError };
+  /** The session could not be resumed (the server forgot it, or could not keep all it missed): messages may have been lost, resynchronize. */
+  reset: Reset;
   /** The client is closed for good: by `close()`, by the server's `$close`, or because reconnection gave up. */
   close: { code?: number; reason?: string };
   error: RealtimeError;
@@ -46,13 +50,15 @@ interface Deferred {
 /**
  * A realtime connection that uses the best transport the network allows
  * (WebSocket, else Server-Sent Events, else long polling), reconnects by
- * itself, and watches liveness with heartbeats.
+ * itself, watches liveness with heartbeats, and resumes its session so that
+ * no message is lost or delivered twice.
  *
  * @example
  * const client = new RealtimeClient('https://api.example.com/realtime');
  * client.on('message', (m) => console.log(m.type, m.data));
  * await client.connect();
  * client.send('chat', { text: 'hi' });
+ * const sum = await client.request('sum', [1, 2]);
  */
 export class RealtimeClient extends Emitter<ClientEvents> {
   private _state: State = 'idle';
@@ -64,18 +70,12 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   private _connector?: Connector;
   /** Bumped by every attempt and by close(); callbacks of an older generation are ignored. */
   private _gen = 0;
-  private _attempt = 0;
-  /** When the current connection opened; one that lasted reset the backoff. */
+  /** When the current connection opened; one that lasted resets the backoff. */
   private _since = 0;
-  /** Why the client is reconnecting, for a `reconnecting` event fired later. */
-  private _why?: RealtimeError;
-  private _timer: unknown;
-  /** Offline and waiting for `online` before the next attempt. */
-  private _waiting = false;
-  private _offline = false;
   private _ready?: Deferred;
-  private _outbox: [string, string | undefined][] = [];
-  private _seq = 0;
+  private _s: Session;
+  private _r: Retry;
+  private _q: Requests;
   private _types = new Emitter<Record<string, Envelope>>();
 
   /**
@@ -84,7 +84,19 @@ export class RealtimeClient extends Emitter<ClientEvents> {
    */
   constructor(url: string, options?: ClientOptions) {
     super();
-    this._o = resolveOptions(url, options);
+    const o = (this._o = resolveOptions(url, options));
+    this._s = new Session(o.timers, () => this._t?.send(encode(ACK, undefined, 0, this._s.told())));
+    this._q = new Requests(o.timers);
+    this._r = new Retry(o, {
+      attempt: () => this._try(),
+      reconnecting: (e) => this._emit('reconnecting', e),
+      giveUp: (error, n) => {
+        this._error(error);
+        this._end(undefined, 'gave up reconnecting after ' + n + ' attempt(s): ' + error.message, false);
+      },
+      probe: () => this._hb?.probe(),
+      state: () => this._state,
+    });
   }
 
   get state(): State {
@@ -97,6 +109,10 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   /** The last measured round-trip time in ms, or null. */
   get rtt(): number | null {
     return this._rtt;
+  }
+  /** The session id, or null before the first connection. */
+  get sid(): string | null {
+    return this._s.sid || null;
   }
 
   /**
@@ -111,7 +127,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     // Fire-and-forget `connect()` is fine: failures are also reported as events, so don't make them unhandled rejections.
     ready.promise.catch(() => {});
     if (this._state == 'idle') {
-      this._net('addEventListener');
+      this._r.listen(true);
       this._setState('connecting');
       this._try();
     }
@@ -119,17 +135,32 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   }
 
   /**
-   * Sends one message. While connecting or reconnecting it is queued and sent on open.
-   * @throws TypeError if `type` is invalid or `data` cannot be carried by JSON (a BigInt, a cycle).
+   * Sends one message. It is kept until the server acknowledges it, and sent
+   * again after a reconnect if need be; while connecting, reconnecting or
+   * offline it waits in the outbox.
+   * @throws TypeError if `type` is invalid or `data` cannot be carried by JSON (a BigInt, a cycle); nothing is sent then.
+   * @throws RealtimeError if the client is idle or closed, or the outbox is full.
    */
   send(type: string, data?: unknown): void {
-    if (typeof type != 'string' || !type || type[0] == '$') throw new TypeError('send: type must be a non-empty string not starting with "$"');
-    const json = toJson(data);
-    const s = this._state;
-    if (s == 'open') return this._transmit(type, json);
-    if (s == 'idle' || s == 'closed') throw new RealtimeError('send: client is ' + s + (s == 'idle' ? '; call connect() first' : ''));
-    if (this._outbox.length >= this._o.outboxLimit) throw new RealtimeError('send: outbox full (' + this._outbox.length + ' messages waiting)');
-    this._outbox.push([type, json]);
+    const json = check(type, data);
+    this._admit();
+    this._queue(type, json);
+  }
+
+  /**
+   * Sends a request and resolves with the `data` of the server's reply.
+   * Rejects with a TimeoutError if no reply comes within `timeout` ms (the
+   * server may still act on it), with a ServerError if the server answers with
+   * an error, and with a RealtimeError if the client closes first.
+   */
+  request<T = unknown>(type: string, data?: unknown, options: { timeout?: number } = {}): Promise<T> {
+    const timeout = options.timeout ?? this._o.requestTimeout;
+    if (!(timeout > 0)) throw new TypeError('request: timeout must be a number > 0, got ' + timeout);
+    const json = check(type, data);
+    this._admit();
+    const [id, reply] = this._q.add<T>(type, timeout);
+    this._queue(type, json, id);
+    return reply;
   }
 
   /** Listens to the application messages of one `type`; returns a function that stops listening. */
@@ -137,9 +168,26 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     return this._types.on(type, listener as (m: Envelope) => void);
   }
 
-  /** Closes for good: stops every timer and request; the state becomes `closed`. */
+  /** Closes for good: tells the server, stops every timer and request; the state becomes `closed`. */
   close(): void {
     this._end(1000, 'closed by client', true);
+  }
+
+  /** Throws unless a message can be taken now. */
+  private _admit(): void {
+    const s = this._state;
+    if (s == 'idle' || s == 'closed') throw new RealtimeError('send: client is ' + s + (s == 'idle' ? '; call connect() first' : ''));
+    const n = this._s.out.length;
+    if (n >= this._o.outboxLimit) throw new RealtimeError('send: outbox full (' + n + ' messages not yet acknowledged)');
+  }
+
+  /** Numbers and keeps a message, and sends it if a connection is open. */
+  private _queue(type: string, json?: string, id?: string): void {
+    const m = this._s.add(type, json, id);
+    if (this._state == 'open') {
+      this._transmit(m);
+      this._s.flushed();
+    }
   }
 
   private _setState(to: State): void {
@@ -161,7 +209,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
       return this._failed(gen, new RealtimeError('query option failed', e));
     }
     if (gen != this._gen) return;
-    const ctx: TransportContext = { base: o.base, query: new URLSearchParams(query).toString(), connect: 'v=1', platform: o };
+    const ctx: TransportContext = { base: o.base, query: new URLSearchParams(query).toString(), connect: this._s.query(), platform: o };
     const last = this._transport;
     const names = last && o.transports.indexOf(last) >= 0 ? [last, ...o.transports.filter((n) => n != last)] : o.transports;
     const c = (this._connector = new Connector(names, (n) => new TRANSPORTS[n](ctx), o.timeout, o.timers, (e) => this._error(e as RealtimeError)));
@@ -177,7 +225,6 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     const o = this._o;
     this._t = t;
     this._since = o.timers.now();
-    this._seq = 0;
     t.onmessage = (env) => this._receive(env);
     t.onclose = (e) => this._lost(e);
     const hb = o.heartbeat;
@@ -187,13 +234,16 @@ export class RealtimeClient extends Emitter<ClientEvents> {
         this._lost(new TransportError(t.name, 'silent for ' + (interval + hb.timeout) + ' ms, presumed dead'), 4000),
       );
     }
+    const reset = this._s.hello(hello);
     const changed = this._transport != t.name;
     this._transport = t.name;
     if (hb) this._ping();
-    // Queued messages go first, so whatever `state`/`open` listeners send comes after them.
-    for (const [type, json] of this._outbox.splice(0)) this._transmit(type, json);
+    // What was kept goes first (unacknowledged, then queued), so whatever listeners send comes after it.
+    for (const m of this._s.out) this._transmit(m);
+    this._s.flushed();
     this._setState('open');
-    // A listener may have closed the client: then no `open` after its `close`.
+    // A listener may have closed the client: then nothing more after its `close`.
+    if (reset && gen == this._gen) this._emit('reset', reset);
     if (changed && gen == this._gen) this._emit('transport', t.name);
     if (gen != this._gen) return;
     this._emit('open', { transport: t.name, failed });
@@ -202,10 +252,11 @@ export class RealtimeClient extends Emitter<ClientEvents> {
 
   private _receive(env: Envelope): void {
     this._hb?.received();
+    this._s.ack(env.ack);
     const d = (env.data || {}) as Record<string, any>;
     switch (env.type) {
       case PING:
-        return this._t?.send(encode(PONG, toJson(env.data)));
+        return this._t?.send(encode(PONG, toJson(env.data), 0, this._s.told()));
       case PONG:
         if (typeof d.t == 'number') this._rtt = Math.max(0, this._o.timers.now() - d.t);
         return;
@@ -216,16 +267,20 @@ export class RealtimeClient extends Emitter<ClientEvents> {
         return this._error(new ServerError(String(d.code || 'error'), String(d.message || d.code || 'server error')));
     }
     if (env.type[0] == '$') return; // a protocol envelope this version does not know; ignore it, as the protocol says
+    const verdict = this._s.accept(env.seq);
+    // A gap means something was lost on the way: drop the connection, and resuming replays from what was delivered.
+    if (verdict < 0) return this._lost(new TransportError(this._t!.name, 'gap in sequence after ' + this._s.last + ', resuming'));
+    if (!verdict || this._q.reply(env)) return;
     this._emit('message', env);
     this._types._emit(env.type, env);
   }
 
-  private _transmit(type: string, json: string | undefined): void {
-    this._t!.send(encode(type, json, ++this._seq));
+  private _transmit(m: Outgoing): void {
+    this._t!.send(encode(m.type, m.json, m.seq, this._s.told(), m.id));
   }
 
   private _ping(): void {
-    this._t?.send(encode(PING, '{"t":' + this._o.timers.now() + '}'));
+    this._t?.send(encode(PING, '{"t":' + this._o.timers.now() + '}', 0, this._s.told()));
   }
 
   private _error(e: RealtimeError): void {
@@ -236,6 +291,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   private _drop(): Transport | undefined {
     const t = this._t;
     this._hb?.stop();
+    this._s.stop();
     this._hb = this._t = undefined;
     return t;
   }
@@ -246,7 +302,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     this._ready = undefined;
     // A connection that lasted was a success: start the backoff over. One that dropped at once was not,
     // or a server that accepts and then drops every connection would be hammered at the shortest delay.
-    if (this._o.timers.now() - this._since >= STABLE) this._attempt = 0;
+    if (this._o.timers.now() - this._since >= STABLE) this._r.succeeded();
     this._retry(error);
   }
 
@@ -259,62 +315,22 @@ export class RealtimeClient extends Emitter<ClientEvents> {
 
   private _retry(error: RealtimeError): void {
     this._setState('reconnecting');
-    this._why = error;
-    if (this._offline) return this._wait();
-    const attempt = ++this._attempt;
-    const delay = this._o.retry({ attempt, error });
-    if (delay == null) {
-      this._error(error);
-      return this._end(undefined, 'gave up reconnecting after ' + (attempt - 1) + ' attempt(s): ' + error.message, false);
-    }
-    this._emit('reconnecting', { attempt, delay, error });
-    const gen = this._gen;
-    this._timer = this._o.timers.setTimeout(() => {
-      this._timer = undefined;
-      if (gen == this._gen) this._try();
-    }, delay);
-  }
-
-  /** Attempts made while the browser says it is offline are certain to fail: wait for `online` instead. */
-  private _wait(): void {
-    this._o.timers.clearTimeout(this._timer);
-    this._timer = undefined;
-    this._waiting = true;
-    this._emit('reconnecting', { attempt: this._attempt + 1, delay: Infinity, error: this._why! });
-  }
-
-  private _onNetwork = (e: Event): void => {
-    const off = (this._offline = e.type == 'offline');
-    // Browsers keep a dead connection "open" for a while after the network returns: check it at once.
-    if (this._state == 'open') return off ? undefined : this._hb?.probe();
-    if (this._state != 'reconnecting') return;
-    if (off) return this._timer !== undefined ? this._wait() : undefined;
-    // Back online: the waiting is over, try now rather than at the end of a long backoff delay.
-    if (this._waiting || this._timer !== undefined) {
-      this._o.timers.clearTimeout(this._timer);
-      this._timer = undefined;
-      this._waiting = false;
-      this._try();
-    }
-  };
-
-  private _net(method: 'addEventListener' | 'removeEventListener'): void {
-    const n = this._o.network;
-    if (n) for (const type of ['online', 'offline']) n[method](type, this._onNetwork);
+    this._r.schedule(error);
   }
 
   private _end(code: number | undefined, reason: string | undefined, farewell: boolean): void {
     if (this._state == 'closed') return;
     this._gen++;
-    this._o.timers.clearTimeout(this._timer);
-    this._timer = undefined;
+    this._r.cancel();
     this._connector?.cancel();
-    this._drop()?.close(farewell ? encode(CLOSE, '{"code":1000}') : undefined);
-    this._net('removeEventListener');
+    this._drop()?.close(farewell ? encode(CLOSE, '{"code":1000}', 0, this._s.told()) : undefined);
+    this._r.listen(false);
     this._setState('closed');
-    const unsent = this._outbox.splice(0).length;
-    this._settle(new RealtimeError('client closed' + (reason ? ': ' + reason : '')));
-    if (unsent) this._error(new RealtimeError(unsent + ' queued message(s) not sent: the client closed'));
+    const unsent = this._s.out.splice(0).length;
+    const why = 'client closed' + (reason ? ': ' + reason : '');
+    this._settle(new RealtimeError(why));
+    this._q.failAll(why);
+    if (unsent) this._error(new RealtimeError(unsent + ' message(s) not acknowledged by the server when the client closed; they may not have arrived'));
     this._emit('close', { code, reason });
   }
 
@@ -327,6 +343,12 @@ export class RealtimeClient extends Emitter<ClientEvents> {
       r.reject(error);
     } else r.resolve();
   }
+}
+
+/** Validates a message about to be sent; returns its data as JSON. */
+function check(type: string, data: unknown): string | undefined {
+  if (typeof type != 'string' || !type || type[0] == '$') throw new TypeError('send: type must be a non-empty string not starting with "$"');
+  return toJson(data);
 }
 
 function deferred(): Deferred {

@@ -57,3 +57,15 @@ export class ServerError extends RealtimeError {
     this.name = 'ServerError';
   }
 }
+
+/** A request got no reply in time. */
+export class TimeoutError extends RealtimeError {
+  constructor(
+    message: string,
+    /** The timeout that passed, in ms. */
+    public timeout: number,
+  ) {
+    super(message);
+    this.name = 'TimeoutError';
+  }
+}

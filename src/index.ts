@@ -5,4 +5,5 @@ export type { Envelope, Hello } from './protocol';
 export type { TransportName } from './transports/transport';
 export type { Timers } from './platform';
 export type { Listener } from './emitter';
-export { RealtimeError, TransportError, ConnectError, ProtocolError, ServerError } from './errors';
+export { RealtimeError, TransportError, ConnectError, ProtocolError, ServerError, TimeoutError } from './errors';
+export type { Reset } from './session';

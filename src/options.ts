@@ -25,8 +25,10 @@ export interface ClientOptions {
   heartbeat?: false | { interval?: number; timeout?: number };
   /** Query parameters added to every request, e.g. `{ token }`; a function is called before each connection attempt, so a token can be refreshed. */
   query?: Query | (() => Query | Promise<Query>);
-  /** Messages that `send()` may queue while not connected. Default 1000. */
+  /** Messages kept until the server acknowledges them, queued ones included; `send()` throws beyond it. Default 1000. */
   outboxLimit?: number;
+  /** How long `request()` waits for a reply by default, in ms. Default 10 000. */
+  requestTimeout?: number;
   WebSocket?: typeof WebSocket;
   EventSource?: typeof EventSource;
   fetch?: typeof fetch;
@@ -45,6 +47,7 @@ export interface Resolved extends Platform {
   heartbeat: false | { interval?: number; timeout: number };
   query: () => Query | Promise<Query>;
   outboxLimit: number;
+  requestTimeout: number;
   network: ClientOptions['network'];
 }
 
@@ -131,7 +134,8 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
     retry,
     heartbeat,
     query,
-    outboxLimit: num('outboxLimit', o.outboxLimit, 1000),
+    outboxLimit: num('outboxLimit', o.outboxLimit, 1000, 1),
+    requestTimeout: ms('requestTimeout', o.requestTimeout, 10000),
     network: n === undefined ? (typeof g.addEventListener == 'function' ? g : null) : n,
     WebSocket: fn('WebSocket', o.WebSocket, g.WebSocket),
     EventSource: fn('EventSource', o.EventSource, g.EventSource),

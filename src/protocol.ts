@@ -10,8 +10,12 @@ export interface Envelope<T = unknown> {
   seq?: number;
   /** Highest `seq` the sender has received from the other side. */
   ack?: number;
-  /** Request/response correlation. */
+  /** On a request: its id. */
   id?: string;
+  /** On a reply: the id of the request it answers. */
+  re?: string;
+  /** On a failed reply: why. */
+  error?: { code: string; message: string };
   [field: string]: unknown;
 }
 
@@ -19,7 +23,12 @@ export interface Envelope<T = unknown> {
 export interface Hello {
   sid: string;
   heartbeat: number;
+  /** The session named in the request was continued. */
   resumed: boolean;
+  /** The highest `seq` of ours the server received; absent if the server does not acknowledge. */
+  ack?: number;
+  /** Why the session was not resumed. */
+  reason?: string;
 }
 
 export const HELLO = '$hello';
@@ -27,6 +36,7 @@ export const PING = '$ping';
 export const PONG = '$pong';
 export const CLOSE = '$close';
 export const ERROR = '$error';
+export const ACK = '$ack';
 
 /** Serializes `data` as JSON, throwing a TypeError for what JSON cannot carry (BigInt, cycles, functions). */
 export function toJson(data: unknown): string | undefined {
@@ -37,8 +47,16 @@ export function toJson(data: unknown): string | undefined {
 }
 
 /** Encodes one envelope; `json` is `data` already serialized by {@link toJson}. */
-export function encode(type: string, json?: string, seq?: number): string {
-  return '{"type":' + JSON.stringify(type) + (seq ? ',"seq":' + seq : '') + (json === undefined ? '' : ',"data":' + json) + '}';
+export function encode(type: string, json?: string, seq?: number, ack?: number, id?: string): string {
+  return (
+    '{"type":' +
+    JSON.stringify(type) +
+    (seq ? ',"seq":' + seq : '') +
+    (id ? ',"id":' + JSON.stringify(id) : '') +
+    (ack === undefined ? '' : ',"ack":' + ack) +
+    (json === undefined ? '' : ',"data":' + json) +
+    '}'
+  );
 }
 
 /**
@@ -66,5 +84,7 @@ function bad(why: string, raw: string): ProtocolError {
 /** Reads a `$hello` envelope's data, or returns undefined if it is not a usable handshake. */
 export function readHello(env: Envelope): Hello | undefined {
   const d = env.data as Hello | undefined;
-  return d && typeof d.sid == 'string' && d.sid ? { sid: d.sid, heartbeat: +d.heartbeat || 0, resumed: !!d.resumed } : undefined;
+  return d && typeof d.sid == 'string' && d.sid
+    ? { sid: d.sid, heartbeat: +d.heartbeat || 0, resumed: !!d.resumed, ack: typeof d.ack == 'number' ? d.ack : undefined, reason: d.reason && String(d.reason) }
+    : undefined;
 }

@@ -152,6 +152,10 @@
       const when = r.delay == Infinity ? 'when the browser is back online' : 'in ' + r.delay + ' ms';
       log('warn', 'reconnecting (attempt ' + r.attempt + ', ' + when + '): ' + r.error.message);
     });
+    client.on('reset', (r) => {
+      record('reset', r);
+      log('warn', 'session not resumed (' + r.reason + '): messages may have been missed; ' + r.resent + ' unacknowledged message(s) sent again');
+    });
     client.on('error', (e) => {
       record('error', errorInfo(e));
       log('error', e.name + ': ' + e.message);
@@ -175,6 +179,7 @@
     $('pill').textContent = $('state').textContent = state;
     $('pill').className = 'pill ' + state;
     $('transport').textContent = (c && c.transport) || '–';
+    $('sid').textContent = c && c.sid ? c.sid.slice(0, 8) + '…' : '–';
     $('rtt').textContent = c && c.rtt != null ? c.rtt + ' ms' : '–';
     if (demo.timeToOpen != null) $('tto').textContent = demo.timeToOpen + ' ms';
     else if (!c || state == 'closed') $('tto').textContent = '–';
@@ -259,6 +264,16 @@
   $('drop').addEventListener('click', drop);
   $('close').addEventListener('click', close);
   $('echo').addEventListener('click', () => echo().catch(() => {}));
+  $('time').addEventListener('click', () => {
+    const c = demo.client;
+    if (!c || c.state == 'idle' || c.state == 'closed') return log('error', 'not connected');
+    const t = performance.now();
+    log('out', '→ request time');
+    c.request('time', null, { timeout: 5000 }).then(
+      (now) => log('ok', '← server time ' + new Date(now).toISOString() + ' (reply in ' + Math.round(performance.now() - t) + ' ms)'),
+      (e) => log('error', 'request failed: ' + e.name + ': ' + e.message),
+    );
+  });
   $('clear').addEventListener('click', () => {
     $('log').textContent = '';
     demo.log.length = 0;
