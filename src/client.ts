@@ -2,7 +2,7 @@ import { Connector } from './connect';
 import { Emitter } from './emitter';
 import { RealtimeError, ServerError, TransportError } from './errors';
 import { Heartbeat } from './heartbeat';
-import { resolveOptions, type ClientOptions, type Resolved } from './options';
+import { ms, resolveOptions, type ClientOptions, type Resolved } from './options';
 import { ACK, CLOSE, encode, ERROR, PING, PONG, toJson, type Envelope, type Hello } from './protocol';
 import { Requests } from './requests';
 import { Retry } from './retry';
@@ -154,8 +154,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
    * an error, and with a RealtimeError if the client closes first.
    */
   request<T = unknown>(type: string, data?: unknown, options: { timeout?: number } = {}): Promise<T> {
-    const timeout = options.timeout ?? this._o.requestTimeout;
-    if (!(timeout > 0)) throw new TypeError('request: timeout must be a number > 0, got ' + timeout);
+    const timeout = ms('request: timeout', options.timeout, this._o.requestTimeout);
     const json = check(type, data);
     this._admit();
     const [id, reply] = this._q.add<T>(type, timeout);
@@ -270,7 +269,8 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     const verdict = this._s.accept(env.seq);
     // A gap means something was lost on the way: drop the connection, and resuming replays from what was delivered.
     if (verdict < 0) return this._lost(new TransportError(this._t!.name, 'gap in sequence after ' + this._s.last + ', resuming'));
-    if (!verdict || this._q.reply(env)) return;
+    // A reply that answers no pending request (it came after the timeout) is dropped, not shown as a message.
+    if (!verdict || this._q.reply(env) || env.re !== undefined) return;
     this._emit('message', env);
     this._types._emit(env.type, env);
   }

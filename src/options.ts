@@ -66,8 +66,11 @@ function num(name: string, v: unknown, dflt: number, min = 0, max = Infinity, ab
   return v;
 }
 
-/** A duration in ms, > 0. */
-const ms = (name: string, v: unknown, dflt: number) => num(name, v, dflt, 0, Infinity, true);
+/** The longest delay timers can hold (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_MS = 2147483647;
+
+/** A duration in ms, > 0 and within what timers can hold. */
+export const ms = (name: string, v: unknown, dflt: number) => num(name, v, dflt, 0, MAX_MS, true);
 
 function fn<T>(name: string, v: T | undefined, dflt?: T): T | undefined {
   if (v !== undefined && typeof v != 'function') fail(name, 'a function', v);
@@ -103,7 +106,7 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
     const minDelay = num('reconnect.minDelay', b.minDelay, 500);
     const opts: ReconnectOptions = {
       minDelay,
-      maxDelay: num('reconnect.maxDelay', b.maxDelay, Math.max(30000, minDelay), minDelay),
+      maxDelay: num('reconnect.maxDelay', b.maxDelay, Math.max(30000, minDelay), minDelay, MAX_MS),
       factor: num('reconnect.factor', b.factor, 2, 1),
       jitter: num('reconnect.jitter', b.jitter, 0.5, 0, 1),
       maxAttempts: num('reconnect.maxAttempts', b.maxAttempts, Infinity),

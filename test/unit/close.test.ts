@@ -114,7 +114,7 @@ describe('close()', () => {
     const ws = r.WS.last();
     ws.hello();
     r.client.close();
-    expect(ws.envelopes().at(-1)).toEqual({ type: '$close', data: { code: 1000 } });
+    expect(ws.envelopes().at(-1)).toEqual({ type: '$close', data: { code: 1000 }, ack: 0 });
     expect(ws.closeCalls).toEqual([1000]);
     expect(vi.getTimerCount()).toBe(0);
     expect(r.of('state').at(-1)).toEqual({ from: 'open', to: 'closed' });
@@ -141,7 +141,34 @@ describe('close()', () => {
     r.client.send('a');
     r.client.send('b');
     r.client.close();
-    expect(r.of('error').map((e) => e.message)).toEqual(['2 queued message(s) not sent: the client closed']);
+    expect(r.of('error').map((e) => e.message)).toEqual([
+      '2 message(s) not acknowledged by the server when the client closed; they may not have arrived',
+    ]);
+  });
+
+  it('reports the messages sent but not acknowledged, and not those acknowledged', async () => {
+    const r = rig({ transports: ['websocket'] });
+    settle(r.client.connect());
+    await tick();
+    r.WS.last().hello({ ack: 0 });
+    r.client.send('a');
+    r.client.send('b');
+    r.client.send('c');
+    r.WS.last().receive({ type: '$ack', ack: 2 });
+    r.client.close();
+    expect(r.of('error').map((e) => e.message)).toEqual([
+      '1 message(s) not acknowledged by the server when the client closed; they may not have arrived',
+    ]);
+  });
+
+  it('nothing is reported by a server that does not acknowledge: what was sent is gone', async () => {
+    const r = rig({ transports: ['websocket'] });
+    settle(r.client.connect());
+    await tick();
+    r.WS.last().hello();
+    r.client.send('a');
+    r.client.close();
+    expect(r.of('error')).toEqual([]);
   });
 
   it('called by a listener in the middle of a batch: the rest of the batch is not delivered', async () => {

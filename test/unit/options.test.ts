@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RealtimeClient, type ClientOptions } from '../../src';
+import { RealtimeClient, RealtimeError, TimeoutError, type ClientOptions } from '../../src';
 import { resolveOptions } from '../../src/options';
-import { rig, tick } from './helpers/client';
+import { rig, settle, tick } from './helpers/client';
 
 const make = (o: unknown, url: unknown = 'http://example.test/rt') => () => new RealtimeClient(url as string, o as ClientOptions);
 
@@ -51,8 +51,16 @@ describe('invalid options throw a TypeError naming the option', () => {
     ['query', 'token=abc'],
     ['query', 5],
     ['outboxLimit', -1],
+    ['outboxLimit', 0],
+    ['outboxLimit', 0.5],
+    ['outboxLimit', NaN],
     ['outboxLimit', null],
     ['outboxLimit', '10'],
+    ['requestTimeout', 0],
+    ['requestTimeout', -1],
+    ['requestTimeout', NaN],
+    ['requestTimeout', null],
+    ['requestTimeout', '5000'],
     ['network', {}],
     ['network', 'window'],
     ['WebSocket', 'ws'],
@@ -78,7 +86,8 @@ describe('valid options', () => {
         reconnect: { minDelay: 0, maxDelay: 10, factor: 1, jitter: 1, maxAttempts: 0 },
         heartbeat: { interval: 1000, timeout: 500 },
         query: () => Promise.resolve({ token: 't' }),
-        outboxLimit: 0,
+        outboxLimit: 1,
+        requestTimeout: 250,
         network: new EventTarget(),
         random: () => 0.5,
         timers: { now: () => 0 },
@@ -117,16 +126,58 @@ describe('defaults', () => {
     expect(resolveOptions('http://x/rt', { reconnect: false }).retry({ attempt: 1, error: new Error('x') as never })).toBeNull();
   });
 
-  it('heartbeat: server interval, 10 s timeout; outbox of 1000; network events from the window', () => {
+  it('heartbeat: server interval, 10 s timeout; outbox of 1000; requests wait 10 s; network events from the window', () => {
     const o = resolveOptions('http://x/rt');
     expect(o.heartbeat).toEqual({ interval: 0, timeout: 10000 });
     expect(o.outboxLimit).toBe(1000);
+    expect(o.requestTimeout).toBe(10000);
     expect(o.network).toBe(globalThis);
   });
 
   it('merges the URL query with the query option, the option winning', async () => {
     const o = resolveOptions('http://x/rt?token=old&room=1', { query: () => ({ token: 'new' }) });
     await expect(o.query()).resolves.toEqual({ token: 'new', room: '1' });
+  });
+});
+
+describe('outboxLimit and requestTimeout at work', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('outboxLimit: 1 takes one message and refuses the next until the server acknowledges it', async () => {
+    const r = rig({ transports: ['websocket'], outboxLimit: 1 });
+    settle(r.client.connect());
+    await tick();
+    r.WS.last().hello({ ack: 0 });
+    r.client.send('a');
+    expect(() => r.client.send('b')).toThrow(RealtimeError);
+    expect(() => r.client.request('c')).toThrow(/outbox full/);
+    r.WS.last().receive({ type: '$ack', ack: 1 });
+    expect(() => r.client.send('b')).not.toThrow();
+    r.client.close();
+  });
+
+  it('requestTimeout is how long a request waits by default; its own timeout wins', async () => {
+    const r = rig({ transports: ['websocket'], requestTimeout: 300 });
+    settle(r.client.connect());
+    await tick();
+    r.WS.last().hello({ ack: 0 });
+    const failed: unknown[] = [];
+    r.client.request('time').catch((e: unknown) => failed.push(e));
+    r.client.request('time', null, { timeout: 1000 }).catch((e: unknown) => failed.push(e));
+    await tick(299);
+    expect(failed).toEqual([]);
+    await tick(1);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toBeInstanceOf(TimeoutError);
+    expect(failed[0]).toMatchObject({ timeout: 300 });
+    await tick(700);
+    expect(failed[1]).toMatchObject({ name: 'TimeoutError', timeout: 1000 });
+    r.client.close();
   });
 });
 

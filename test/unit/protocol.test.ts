@@ -40,6 +40,11 @@ describe('encode', () => {
   it('escapes the type', () => {
     expect(JSON.parse(encode('a"b\\c', 'null'))).toEqual({ type: 'a"b\\c', data: null });
   });
+
+  it('writes ack (0 included) and a request id', () => {
+    expect(JSON.parse(encode('sum', '[1,2]', 8, 12, '5'))).toEqual({ type: 'sum', data: [1, 2], seq: 8, id: '5', ack: 12 });
+    expect(JSON.parse(encode('$ack', undefined, 0, 0))).toEqual({ type: '$ack', ack: 0 });
+  });
 });
 
 describe('decode', () => {
@@ -95,6 +100,13 @@ describe('readHello', () => {
 
   it('defaults a missing heartbeat to 0 and resumed to false', () => {
     expect(readHello({ type: '$hello', data: { sid: 's' } })).toEqual({ sid: 's', heartbeat: 0, resumed: false });
+  });
+
+  it('reads ack and reason; an ack that is not a number is no ack (a server that does not acknowledge)', () => {
+    const h = readHello({ type: '$hello', data: { sid: 's', resumed: false, ack: 0, reason: 'expired' } });
+    expect(h).toMatchObject({ ack: 0, reason: 'expired' });
+    expect(readHello({ type: '$hello', data: { sid: 's' } })!.ack).toBeUndefined();
+    expect(readHello({ type: '$hello', data: { sid: 's', ack: '3' } })!.ack).toBeUndefined();
   });
 
   it('rejects a handshake without a usable sid', () => {

@@ -1,7 +1,7 @@
 // send(), the outbox, and per-type listening.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RealtimeError } from '../../src';
-import { rig, settle, tick, type Rig } from './helpers/client';
+import { rig, settle, tick, withoutAck, type Rig } from './helpers/client';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -26,7 +26,7 @@ describe('send()', () => {
     r.client.send('b', { x: 2 });
     r.client.send('c');
     r.WS.last().hello();
-    expect(r.WS.last().envelopes()).toEqual([
+    expect(r.WS.last().envelopes().map(withoutAck)).toEqual([
       { type: '$ping', data: { t: expect.any(Number) } },
       { type: 'a', data: 1, seq: 1 },
       { type: 'b', data: { x: 2 }, seq: 2 },
@@ -60,16 +60,16 @@ describe('send()', () => {
     r.client.close();
   });
 
-  it('queues while reconnecting, and numbering starts over with the new session', async () => {
+  it('queues while reconnecting; a server that does not acknowledge gets no second copy, and a new session numbers from 1', async () => {
     const r = await connecting();
-    r.WS.last().hello();
+    r.WS.last().hello(); // no `ack`: this server does not acknowledge, so nothing is kept once sent
     r.client.send('before');
     r.WS.last().drop(1006);
     await tick();
     r.client.send('during');
     await tick(500);
     r.WS.last().hello({ sid: 'sid-2' });
-    expect(appSent(r)).toEqual([{ type: 'during', seq: 1 }]);
+    expect(appSent(r).map(withoutAck)).toEqual([{ type: 'during', seq: 1 }]);
     r.client.close();
   });
 
@@ -109,18 +109,40 @@ describe('send()', () => {
     const r = await connecting({ outboxLimit: 2 });
     r.client.send('a');
     r.client.send('b');
-    expect(() => r.client.send('c')).toThrow('send: outbox full (2 messages waiting)');
+    expect(() => r.client.send('c')).toThrow(RealtimeError);
+    expect(() => r.client.send('c')).toThrow('send: outbox full (2 messages not yet acknowledged)');
     r.WS.last().hello();
     expect(appSent(r).map((e) => e.type)).toEqual(['a', 'b']);
     r.client.close();
   });
 
-  it('outboxLimit: 0 refuses to queue anything, but sends while open', async () => {
-    const r = await connecting({ outboxLimit: 0 });
-    expect(() => r.client.send('a')).toThrow(/outbox full/);
-    r.WS.last().hello();
+  it('outboxLimit below 1 is refused at construction', () => {
+    expect(() => rig({ outboxLimit: 0 })).toThrow(TypeError);
+    expect(() => rig({ outboxLimit: 0 })).toThrow('RealtimeClient: outboxLimit must be a number ≥ 1, got 0');
+  });
+
+  it('outboxLimit counts messages sent but not yet acknowledged; an ack makes room', async () => {
+    const r = await connecting({ outboxLimit: 2 });
+    r.WS.last().hello({ ack: 0 });
+    r.client.send('a');
     r.client.send('b');
-    expect(appSent(r).map((e) => e.type)).toEqual(['b']);
+    expect(() => r.client.send('c')).toThrow('send: outbox full (2 messages not yet acknowledged)');
+    // Both are still kept: after a drop, a resumed session gets both again.
+    r.WS.last().drop(1006);
+    await tick(500);
+    r.WS.last().hello({ resumed: true, ack: 0 });
+    expect(appSent(r).map((e) => [e.type, e.seq])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    r.WS.last().receive({ type: '$ack', ack: 1 });
+    r.client.send('c');
+    expect(appSent(r).map((e) => [e.type, e.seq])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    expect(() => r.client.send('d')).toThrow(/outbox full/);
     r.client.close();
   });
 });

@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConnectError, TransportError } from '../../src';
-import { rig, settle, tick, URL_BASE } from './helpers/client';
+import { rig, settle, tick, URL_BASE, withoutAck } from './helpers/client';
 
 const HELLO = { type: '$hello', data: { sid: 'P1', heartbeat: 25000, resumed: false } };
 
@@ -71,22 +71,22 @@ describe('long-polling transport', () => {
     const r = await connected();
     const ping = r.http.one('/send');
     expect(ping.url.searchParams.get('sid')).toBe('P1');
-    expect(ping.json()).toEqual([{ type: '$ping', data: { t: expect.any(Number) } }]);
+    expect(ping.json().map(withoutAck)).toEqual([{ type: '$ping', data: { t: expect.any(Number) } }]);
     r.client.send('a', 1);
     r.client.send('b', 2);
     await tick();
     expect(r.http.pending('/send')).toEqual([ping]);
     ping.respond(204);
     await tick();
-    expect(r.http.one('/send').json()).toEqual([
+    expect(r.http.one('/send').json().map(withoutAck)).toEqual([
       { type: 'a', data: 1, seq: 1 },
       { type: 'b', data: 2, seq: 2 },
     ]);
     r.client.close();
   });
 
-  it('a poll answered 404 (session expired) means reconnect with a new session', async () => {
-    const r = await connected();
+  it('a poll answered 404 (session expired) means reconnect: it asks to resume, and a server that forgot gives a new session', async () => {
+    const r = await connected([HELLO, { type: 'chat', data: 'welcome', seq: 1 }]);
     r.http.one('/poll').respond(404);
     await tick();
     expect(r.client.state).toBe('reconnecting');
@@ -96,10 +96,12 @@ describe('long-polling transport', () => {
     await tick(500);
     const again = r.http.one('/poll');
     expect(again.url.searchParams.get('v')).toBe('1');
-    expect(again.url.searchParams.has('sid')).toBe(false);
-    again.respond(200, [{ type: '$hello', data: { sid: 'P2', heartbeat: 25000 } }]);
+    expect(again.url.searchParams.get('sid')).toBe('P1');
+    expect(again.url.searchParams.get('last')).toBe('1');
+    again.respond(200, [{ type: '$hello', data: { sid: 'P2', heartbeat: 25000, resumed: false, reason: 'expired' } }]);
     await tick();
     expect(r.client.state).toBe('open');
+    expect(r.of('reset')).toEqual([{ reason: 'expired', previous: 'P1', resent: 0 }]);
     expect(r.http.one('/poll').url.searchParams.get('sid')).toBe('P2');
     r.client.close();
   });
@@ -129,7 +131,7 @@ describe('long-polling transport', () => {
     expect(r.http.pending('/poll')).toHaveLength(0);
     const farewell = r.http.requests.at(-1)!;
     expect(farewell.keepalive).toBe(true);
-    expect(farewell.json()).toEqual([{ type: '$close', data: { code: 1000 } }]);
+    expect(farewell.json()).toEqual([{ type: '$close', data: { code: 1000 }, ack: 0 }]);
     expect(r.of('message')).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
   });

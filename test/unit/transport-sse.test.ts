@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ServerError, TransportError, type Envelope } from '../../src';
-import { rig, settle, tick, URL_BASE } from './helpers/client';
+import { rig, settle, tick, URL_BASE, withoutAck } from './helpers/client';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -66,7 +66,7 @@ describe('SSE transport (msw for POST /send)', () => {
     await until(() => posts.flatMap((p) => p.body).some((e) => e.type == 'chat'));
     expect(posts.every((p) => p.sid == 'S1' && p.token == 'abc')).toBe(true);
     expect(posts.flatMap((p) => p.body).map((e) => e.type)).toEqual(['$ping', 'chat']);
-    expect(posts.flatMap((p) => p.body)[1]).toEqual({ type: 'chat', data: { text: 'hi' }, seq: 1 });
+    expect(posts.flatMap((p) => p.body)[1]).toEqual({ type: 'chat', data: { text: 'hi' }, seq: 1, ack: 0 });
     r.client.close();
   });
 
@@ -96,7 +96,7 @@ describe('SSE transport (msw for POST /send)', () => {
     expect(r.client.state).toBe('open');
     r.client.send('chat', 'still sending');
     await until(() => posts.length == 2);
-    expect(posts[1]!.body).toEqual([{ type: 'chat', data: 'still sending', seq: 1 }]);
+    expect(posts[1]!.body.map(withoutAck)).toEqual([{ type: 'chat', data: 'still sending', seq: 1 }]);
     r.client.close();
   });
 
@@ -123,7 +123,7 @@ describe('SSE transport (fake fetch)', () => {
     await tick();
     r.ES.last().hello();
     const first = r.http.one('/send');
-    expect(first.json()).toEqual([{ type: '$ping', data: { t: expect.any(Number) } }]);
+    expect(first.json().map(withoutAck)).toEqual([{ type: '$ping', data: { t: expect.any(Number) } }]);
     r.client.send('a', 1);
     r.client.send('b', 2);
     r.client.send('c', 3);
@@ -131,7 +131,7 @@ describe('SSE transport (fake fetch)', () => {
     expect(r.http.pending('/send')).toEqual([first]);
     first.respond(204);
     await tick();
-    expect(r.http.one('/send').json()).toEqual([
+    expect(r.http.one('/send').json().map(withoutAck)).toEqual([
       { type: 'a', data: 1, seq: 1 },
       { type: 'b', data: 2, seq: 2 },
       { type: 'c', data: 3, seq: 3 },
@@ -164,7 +164,7 @@ describe('SSE transport (fake fetch)', () => {
     expect(es.closed).toBe(true);
     const farewell = r.http.requests.at(-1)!;
     expect(farewell.keepalive).toBe(true);
-    expect(farewell.json()).toEqual([{ type: '$close', data: { code: 1000 } }]);
+    expect(farewell.json()).toEqual([{ type: '$close', data: { code: 1000 }, ack: 0 }]);
     expect(r.http.requests.filter((q) => q.aborted)).toHaveLength(1); // the $ping POST in flight
     expect(vi.getTimerCount()).toBe(0);
   });

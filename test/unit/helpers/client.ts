@@ -32,7 +32,7 @@ export function rig(options: ClientOptions = {}, url = URL_BASE): Rig {
     ...options,
   });
   const events: Rig['events'] = [];
-  const names: (keyof ClientEvents)[] = ['open', 'message', 'state', 'transport', 'reconnecting', 'close', 'error'];
+  const names: (keyof ClientEvents)[] = ['open', 'message', 'state', 'transport', 'reconnecting', 'reset', 'close', 'error'];
   for (const name of names) client.on(name, (p: unknown) => events.push([name, p]));
   return {
     client,
@@ -57,4 +57,10 @@ export function settle(p: Promise<void>): { readonly result: 'pending' | 'resolv
     (e: Error) => (box.result = e),
   );
   return box;
+}
+
+/** An envelope without its `ack`, for comparisons where the acknowledgement is not the point. */
+export function withoutAck<T extends { ack?: unknown }>(envelope: T): Omit<T, 'ack'> {
+  const { ack: _ack, ...rest } = envelope;
+  return rest;
 }

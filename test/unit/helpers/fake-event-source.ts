@@ -1,5 +1,6 @@
 // A hand-driven EventSource (happy-dom has none). Each call of
 // makeFakeEventSource() gives a fresh class with its own registry of instances.
+import type { HelloData } from './fake-websocket';
 
 export interface FakeEventSource {
   readonly url: string;
@@ -15,8 +16,8 @@ export interface FakeEventSource {
   open(): void;
   /** The server sends one event; a non-string is JSON-encoded first. */
   emit(data: unknown): void;
-  /** Opens and sends `$hello`. */
-  hello(data?: Partial<{ sid: string; heartbeat: number; resumed: boolean }>): void;
+  /** Opens and sends `$hello`; without `ack`, from a server that does not acknowledge. */
+  hello(data?: HelloData): void;
   /** A network error, or a refusal before open; like a browser, the source then tries to reconnect by itself (readyState CONNECTING). */
   fail(): void;
 }
@@ -60,7 +61,7 @@ export function makeFakeEventSource(): FakeEventSourceClass {
       if (this.readyState != 1) throw new Error('cannot emit on an EventSource that is not open');
       this.onmessage?.({ data: typeof data == 'string' ? data : JSON.stringify(data) });
     }
-    hello(data: Partial<{ sid: string; heartbeat: number; resumed: boolean }> = {}): void {
+    hello(data: HelloData = {}): void {
       if (this.readyState == 0) this.open();
       this.emit({ type: '$hello', data: { sid: 'sid-1', heartbeat: 25000, resumed: false, ...data } });
     }

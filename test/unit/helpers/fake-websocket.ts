@@ -20,8 +20,8 @@ export interface FakeWebSocket {
   accept(): void;
   /** The server sends a text frame; a non-string is JSON-encoded first. */
   receive(frame: unknown): void;
-  /** Accepts and sends `$hello`. */
-  hello(data?: Partial<{ sid: string; heartbeat: number; resumed: boolean }>): void;
+  /** Accepts and sends `$hello`; without `ack`, from a server that does not acknowledge (PROTOCOL.md 5.3). */
+  hello(data?: HelloData): void;
   /** The connection ends without the client asking (refused before open, or lost after). */
   drop(code?: number, reason?: string): void;
   /** Every envelope the client sent, with batches flattened. */
@@ -32,8 +32,14 @@ export interface Envelope {
   type: string;
   data?: any;
   seq?: number;
+  ack?: number;
+  id?: string;
+  re?: string;
   [k: string]: unknown;
 }
+
+/** What a test may put in a `$hello`: `sid` defaults to 'sid-1', `heartbeat` to 25000, `resumed` to false. */
+export type HelloData = Partial<{ sid: string; heartbeat: number; resumed: boolean; ack: number; reason: string }>;
 
 export interface FakeWebSocketClass {
   new (url: string): FakeWebSocket;
@@ -83,7 +89,7 @@ export function makeFakeWebSocket(): FakeWebSocketClass {
       if (this.readyState != 1) throw new Error('cannot receive on a socket that is not open');
       this.onmessage?.({ data: typeof frame == 'string' ? frame : JSON.stringify(frame) });
     }
-    hello(data: Partial<{ sid: string; heartbeat: number; resumed: boolean }> = {}): void {
+    hello(data: HelloData = {}): void {
       if (this.readyState == 0) this.accept();
       this.receive({ type: '$hello', data: { sid: 'sid-1', heartbeat: 25000, resumed: false, ...data } });
     }
