@@ -20,7 +20,11 @@ import { createWsTransport } from './ws-transport.js';
  * Creates the server; nothing listens until `listen()`.
  *
  * The returned object is an EventEmitter with 'session:open' `{ sid, transport }`,
- * 'session:end' `{ sid, transport, why }` and 'message' `{ sid, transport, envelope }`.
+ * 'session:end' `{ sid, transport, why }`, 'session:resume' `(sid, transport)`,
+ * 'session:reset' `(oldSid, newSid, reason)` and 'message' `(sid, envelope)`, the
+ * last once per application envelope delivered (duplicates dropped), in the client's order.
+ * A session outlives its connections: one that loses its connection waits
+ * `retain.time` ms for the client to resume it (PROTOCOL.md §5).
  *
  * @example
  * const srv = createRealtimeServer({ port: 0, heartbeat: 1000 });
@@ -41,7 +45,7 @@ export function createRealtimeServer(options) {
     config,
     checkOrigin: originChecker(config.origins),
     ws,
-    sse: createSseTransport(sessions),
+    sse: createSseTransport(config, sessions),
     poll,
     send: send.send,
     statics: createStatic(config),
@@ -72,7 +76,10 @@ export function createRealtimeServer(options) {
       });
     });
 
-  /** Closes at once without `$close`: clients see a dropped connection and reconnect. Idempotent. */
+  /**
+   * Closes at once without `$close`: clients see a dropped connection and reconnect. Like a process
+   * that exits, the server forgets its sessions: their resumes are reset. Idempotent.
+   */
   srv.close = () => {
     if (closing) return closing;
     sessions.endAll('server closing');
@@ -103,7 +110,10 @@ export function createRealtimeServer(options) {
     await srv.close();
   };
 
-  /** Ends one session with `$close`; the client does not reconnect. Returns false if there is no such session. */
+  /**
+   * Ends one session with `$close`; the client does not reconnect. Returns false if there is no such
+   * session. A session waiting for a resume is just forgotten: its resume will be reset.
+   */
   srv.kick = (sid, code = 4003, reason = 'kicked') => {
     const session = sessions.get(sid);
     if (!session) return false;
@@ -114,10 +124,24 @@ export function createRealtimeServer(options) {
   /** Sends an application envelope to every session; returns how many. */
   srv.broadcast = (type, data) => sessions.broadcast(type, data);
 
+  /**
+   * Sends an application envelope to one session; one without a connection gets it on its resume.
+   * Returns false if there is no such session.
+   */
+  srv.send = (sid, type, data) => {
+    const session = sessions.get(sid);
+    if (!session) return false;
+    session.send(type, data);
+    return true;
+  };
+
+  /** `{ sid, transport, connected, lastIn, seqOut, retained, overflowed }`, or undefined for no such session. */
+  srv.sessionInfo = (sid) => sessions.get(sid)?.info();
+
   /** `{ sessions, byTransport: { websocket, sse, 'long-polling' } }` */
   srv.stats = () => sessions.stats();
 
-  /** `[{ sid, transport, since }]`, one per live session. */
+  /** `[{ sid, transport, connected, since }]`, one per session; `transport` is the last connection's while it waits for a resume. */
   srv.list = () => sessions.list();
 
   return srv;

@@ -4,11 +4,14 @@
 import { reply } from './http-util.js';
 
 /**
- * The link of one long-polling session: a queue, and at most one held poll
- * that takes everything queued as soon as there is something.
+ * The link of one long-polling connection: a queue of what no poll has taken
+ * yet, and at most one held poll that takes everything queued as soon as there
+ * is something. Taken is not acknowledged: a poll response can be cut on its
+ * way, so the session keeps its application envelopes for a resume until the client acks them.
  */
 class PollLink {
   constructor(session, config, farewells) {
+    this.transport = 'long-polling';
     this._session = session;
     this._config = config;
     this._farewells = farewells;
@@ -16,17 +19,20 @@ class PollLink {
     this._held = null;
     this._flushSoon = null;
     this._expiry = null;
+    // The first response carries `$hello` and the whole replay, whatever its size (retain bounds it).
+    this._answered = false;
   }
 
   deliver(envelope) {
     this._queue.push(envelope);
-    if (this._queue.length > this._config.maxQueue) return void this._session.end('too many messages waiting for a poll');
+    if (this._answered && this._queue.length > this._config.maxQueue) return void this._session.drop('too many messages waiting for a poll');
     // Envelopes queued in the same tick (a `$pong` and an `echo` answering one POST) share one response.
     if (this._held && !this._flushSoon) this._flushSoon = setImmediate(() => this._flush());
   }
 
-  /** Answers the connecting poll at once with what is queued: the `$hello`. */
+  /** Answers the connecting poll at once with what is queued: the `$hello` and a resume's replay. */
   answerNow(res, headers) {
+    this._answered = true;
     this._respond(res, headers, this._queue.splice(0));
     this._armExpiry();
   }
@@ -43,7 +49,7 @@ class PollLink {
       if (this._held?.res !== res) return;
       clearTimeout(timer);
       this._held = null;
-      this._armExpiry();
+      if (this._current()) this._armExpiry();
     });
     if (this._queue.length) this._flush();
   }
@@ -51,7 +57,7 @@ class PollLink {
   close({ graceful }) {
     clearTimeout(this._expiry);
     clearImmediate(this._flushSoon);
-    // A dropped session's last poll also asks the client not to reuse the connection (the server may be closing).
+    // A dropped connection's last poll also asks the client not to reuse the connection (the server may be closing).
     if (this._held) this._answer(graceful ? this._queue.splice(0) : [], graceful ? {} : { connection: 'close' });
     if (!graceful || !this._queue.length) return Promise.resolve();
     // The `$close` is still queued and no poll is held: keep it for the next poll, briefly.
@@ -77,17 +83,24 @@ class PollLink {
     clearTimeout(timer);
     this._held = null;
     this._respond(res, { ...headers, ...extra }, envelopes);
-    if (!this._session.ended) this._armExpiry();
+    if (this._current()) this._armExpiry();
   }
 
   _respond(res, headers, envelopes) {
     if (!res.writableEnded) reply(res, 200, { ...headers, 'content-type': 'application/json', 'cache-control': 'no-store' }, JSON.stringify(envelopes));
   }
 
-  // A client that stops polling is gone; PROTOCOL.md §6.3 suggests about 2 × the hold time.
+  // Whether this is still its session's connection (not replaced by a resume, dropped or ended).
+  _current() {
+    return this._session.link === this;
+  }
+
+  // A client that stops polling is gone (PROTOCOL.md §6.3 suggests about 2 × the hold time); its
+  // session stays, for a resume.
   _armExpiry() {
     clearTimeout(this._expiry);
-    this._expiry = setTimeout(() => this._session.end('not polled for ' + 2 * this._config.pollTimeout + ' ms'), 2 * this._config.pollTimeout);
+    const ms = 2 * this._config.pollTimeout;
+    this._expiry = setTimeout(() => this._current() && this._session.drop(`not polled for ${ms} ms`), ms);
     this._expiry.unref();
   }
 }
@@ -100,15 +113,13 @@ class PollLink {
 export function createPollTransport(config, sessions) {
   // sid → `$close` envelopes of a session that ended while no poll was held.
   const farewells = new Map();
-  const links = new WeakMap();
 
   function poll(req, res, url, headers) {
-    // `v` marks a connecting request (which MAY also name an old `sid` to resume: version 1 starts afresh).
+    // `v` marks a connecting request, which may name a session to resume (`sid`, `last`).
     if (url.searchParams.has('v')) {
-      const session = sessions.create('long-polling');
+      const { session, hello } = sessions.connect('long-polling', url.searchParams);
       const link = new PollLink(session, config, farewells);
-      links.set(session, link);
-      session.open(link);
+      session.attach(link, hello);
       return link.answerNow(res, headers);
     }
     const sid = url.searchParams.get('sid');
@@ -117,10 +128,12 @@ export function createPollTransport(config, sessions) {
       reply(res, 200, { ...headers, 'content-type': 'application/json', 'cache-control': 'no-store' }, JSON.stringify(farewell.envelopes));
       return farewell.done();
     }
+    // A poll continues the session's current connection; without one (or on another transport) the
+    // client must connect again, with `v`, to resume.
     const session = sessions.get(sid);
     if (!session || session.transport !== 'long-polling') return reply(res, 404, { ...headers, 'cache-control': 'no-store' }, 'unknown session');
     session.received();
-    links.get(session).hold(res, headers);
+    session.link.hold(res, headers);
   }
 
   return {

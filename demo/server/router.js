@@ -39,7 +39,7 @@ export function createRouter({ config, checkOrigin, ws, sse, poll, send, statics
     const connecting = endpoint === '/sse' || !url.searchParams.has('sid') || url.searchParams.has('v');
     if (connecting && !speaks(url)) return reply(res, 400, headers, 'unsupported protocol version; this server speaks v=1');
     if (faults.http(m.faults, endpoint, res, headers)) return;
-    if (endpoint === '/sse') return sse(req, res, headers);
+    if (endpoint === '/sse') return sse(req, res, headers, url);
     poll.poll(req, res, url, headers);
   }
 
@@ -66,7 +66,7 @@ export function createRouter({ config, checkOrigin, ws, sse, poll, send, statics
         if (!originAllowed(req, checkOrigin)) return rejectUpgrade(socket, 403);
         if (!speaks(url)) return rejectUpgrade(socket, 400);
         if (faults.upgrade(m.faults, req, socket, head)) return;
-        ws.upgrade(req, socket, head);
+        ws.upgrade(req, socket, head, url);
       } catch (e) {
         config.log('error', 'upgrade failed:', e);
         socket.destroy();

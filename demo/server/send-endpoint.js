@@ -19,7 +19,7 @@ export function createSendEndpoint(config, sessions, receive) {
     if (req.method !== 'POST') return reply(res, 405, { ...headers, allow: 'POST, OPTIONS' });
     const sid = url.searchParams.get('sid');
     const session = sessions.get(sid);
-    if (!session) return sessions.saidClose(sid) ? accepted(res, headers) : reply(res, 404, headers, 'unknown session');
+    if (!overHttp(session)) return refused(res, headers, sid);
     inFlight++;
     try {
       await handle(req, res, session, headers);
@@ -38,10 +38,15 @@ export function createSendEndpoint(config, sessions, receive) {
     if (body.tooLarge) return reply(res, 413, headers, `body of ${body.tooLarge} bytes is over the limit of ${max} bytes`);
     const parsed = parseJson(body.text);
     if (parsed.error || !Array.isArray(parsed.value)) return reply(res, 400, headers, 'the body must be a JSON array of envelopes');
-    if (session.ended) return sessions.saidClose(session.sid) ? accepted(res, headers) : reply(res, 404, headers, 'unknown session');
+    if (!overHttp(session)) return refused(res, headers, session.sid);
     session.received();
     receive(session, toEnvelopes(parsed.value));
     accepted(res, headers);
+  }
+
+  function refused(res, headers, sid) {
+    if (sessions.saidClose(sid)) accepted(res, headers);
+    else reply(res, 404, headers, 'unknown session');
   }
 
   return {
@@ -50,6 +55,11 @@ export function createSendEndpoint(config, sessions, receive) {
     whenIdle: () => (inFlight == 0 ? Promise.resolve() : new Promise((resolve) => idle.push(resolve))),
   };
 }
+
+// A POST belongs to an HTTP connection, or to one that just ended (its stream closed while the POST was
+// on its way, as when the client closes: the `$close` it carries must still free the session). A session
+// now on a WebSocket was resumed there: the POST comes from a connection the client has left.
+const overHttp = (session) => !!session && !session.ended && session.transport != 'websocket';
 
 function accepted(res, headers) {
   res.writeHead(204, headers);

@@ -1,9 +1,6 @@
 // PROTOCOL.md §6.2: server → client as a Server-Sent Events stream on
 // `{base}/sse`; client → server arrives through send-endpoint.js.
 
-// A stream whose unsent output grows past this is not being read: drop it rather than buffer without bound.
-const MAX_BUFFERED = 4 * 1024 * 1024;
-
 /** The response headers of an event stream; also used by the `sse-buffer` fault. */
 export function sseHeaders(extra) {
   return {
@@ -16,18 +13,20 @@ export function sseHeaders(extra) {
 }
 
 /**
+ * @param config resolved server options
  * @param sessions the registry
- * @returns `(req, res, headers)` that opens a session over an event stream; `headers` are the CORS headers
+ * @returns `(req, res, headers, url)` that opens a connection over an event stream; `headers` are the CORS
+ *   headers, `url` the parsed request URL (its `sid` and `last` name a session to resume)
  */
-export function createSseTransport(sessions) {
-  return function stream(req, res, headers) {
+export function createSseTransport(config, sessions) {
+  return function stream(req, res, headers, url) {
     res.writeHead(200, sseHeaders(headers));
-    const session = sessions.create('sse');
-    res.on('close', () => session.end('stream closed'));
-    session.open({
+    const { session, hello } = sessions.connect('sse', url.searchParams);
+    const link = {
+      transport: 'sse',
       deliver(envelope) {
         if (res.writableEnded) return;
-        if (res.writableLength > MAX_BUFFERED) return void session.end('client not reading');
+        if (res.writableLength > config.maxBuffered) return void session.drop('client not reading');
         // JSON.stringify escapes line breaks inside strings, so an envelope is always one `data:` line.
         res.write('data: ' + JSON.stringify(envelope) + '\n\n');
       },
@@ -35,12 +34,14 @@ export function createSseTransport(sessions) {
         return new Promise((resolve) => {
           if (res.closed) return resolve();
           res.once('close', () => resolve());
-          // After `$close` the stream ends cleanly. A dropped session's stream is cut instead: a cleanly
+          // After `$close` the stream ends cleanly. A dropped connection's stream is cut instead: a cleanly
           // ended response would hand its connection back to the client's keep-alive pool, to fail on reuse.
           if (graceful) res.end();
           else res.destroy();
         });
       },
-    });
+    };
+    res.on('close', () => session.detach(link, 'stream closed'));
+    session.attach(link, hello);
   };
 }

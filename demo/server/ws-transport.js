@@ -3,9 +3,6 @@
 import { WebSocketServer } from 'ws';
 import { decodeFrame, errorEnvelope, ERROR_CODES } from './envelope.js';
 
-// A socket whose unsent output grows past this is not reading: drop it rather than buffer without bound.
-const MAX_BUFFERED = 4 * 1024 * 1024;
-
 // Close codes a server may put in a close frame (RFC 6455 §7.4); others fall back to 1000.
 const sendableCode = (c) => c === 1000 || c === 1001 || c === 1008 || c === 1011 || c === 1012 || c === 1013 || (c >= 3000 && c <= 4999);
 
@@ -20,20 +17,13 @@ export function createWsTransport(config, sessions, receive) {
   // tells the client what happened; beyond it `ws` closes the socket with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: max * 16, clientTracking: true, perMessageDeflate: false });
 
-  function connected(ws) {
-    const session = sessions.create('websocket');
-    ws.on('message', (data, isBinary) => {
-      if (session.ended) return;
-      session.received();
-      if (isBinary) return receive(session, [{ error: errorEnvelope(ERROR_CODES.badFrame, 'binary frames are not used; send JSON text') }]);
-      receive(session, decodeFrame(data.toString('utf8'), data.length, max));
-    });
-    ws.on('close', (code) => session.end(`socket closed (${code})`));
-    ws.on('error', (e) => config.log('warn', `websocket error: ${e.message}`));
-    session.open({
+  function connected(ws, url) {
+    const { session, hello } = sessions.connect('websocket', url.searchParams);
+    const link = {
+      transport: 'websocket',
       deliver(envelope) {
         if (ws.readyState !== ws.OPEN) return;
-        if (ws.bufferedAmount > MAX_BUFFERED) return void session.end('client not reading');
+        if (ws.bufferedAmount > config.maxBuffered) return void session.drop('client not reading');
         ws.send(JSON.stringify(envelope));
       },
       close({ graceful, code, reason }) {
@@ -45,12 +35,23 @@ export function createWsTransport(config, sessions, receive) {
           else ws.terminate();
         });
       },
+    };
+    ws.on('message', (data, isBinary) => {
+      // A socket that a resume replaced (or a dropped one) speaks for the session no more.
+      if (session.link !== link) return;
+      session.received();
+      if (isBinary) return receive(session, [{ error: errorEnvelope(ERROR_CODES.badFrame, 'binary frames are not used; send JSON text') }]);
+      receive(session, decodeFrame(data.toString('utf8'), data.length, max));
     });
+    ws.on('close', (code) => session.detach(link, `socket closed (${code})`));
+    ws.on('error', (e) => config.log('warn', `websocket error: ${e.message}`));
+    session.attach(link, hello);
   }
 
   return {
-    upgrade(req, socket, head) {
-      wss.handleUpgrade(req, socket, head, connected);
+    /** `url`: the request's parsed URL (its `sid` and `last` name a session to resume). */
+    upgrade(req, socket, head, url) {
+      wss.handleUpgrade(req, socket, head, (ws) => connected(ws, url));
     },
     /** Drops every socket at once (server close): no close handshake to wait for. */
     terminateAll() {

@@ -109,3 +109,58 @@ export async function poll(base: string, query: string, headers: Record<string, 
   const text = await res.text();
   return { res, status: res.status, body: res.status == 200 ? (JSON.parse(text) as Envelope[]) : text };
 }
+
+export type RawTransport = 'websocket' | 'sse' | 'long-polling';
+
+/** One raw connection on any transport, as a test client sees it: its `$hello`, what came after it, a way to send, a way to vanish. */
+export interface RawConnection {
+  hello: Envelope;
+  inbox: Inbox;
+  /** Sends envelopes: one WebSocket frame, or one POST body (which must be answered 204). */
+  send(envelopes: unknown[]): Promise<void>;
+  /** Disappears without `$close`, as a lost network would. */
+  drop(): void;
+}
+
+/**
+ * Connects over `transport` with `query` (`v=1`, plus `sid` and `last` to
+ * resume). On long polling it keeps polling until dropped, pushing what each poll returns.
+ */
+export async function connectRaw(base: string, transport: RawTransport, query = 'v=1'): Promise<RawConnection> {
+  if (transport == 'websocket') {
+    const { ws, inbox, send } = await openWs(base, { query });
+    const hello = await inbox.type('$hello');
+    return { hello, inbox, send: async (envelopes) => send(envelopes), drop: () => ws.terminate() };
+  }
+  const postAll = (sid: string) => async (envelopes: unknown[]) => {
+    const res = await post(base, sid, envelopes);
+    if (res.status != 204) throw new Error('POST answered ' + res.status);
+  };
+  if (transport == 'sse') {
+    const { es, inbox } = await openSse(base, query);
+    const hello = await inbox.type('$hello');
+    return { hello, inbox, send: postAll(hello.data.sid), drop: () => es.close() };
+  }
+  const first = await poll(base, query);
+  if (first.status != 200) throw new Error('connecting poll answered ' + first.status);
+  const [hello, ...rest] = first.body as Envelope[];
+  const inbox = new Inbox();
+  rest.forEach(inbox.push);
+  const abort = new AbortController();
+  const loop = async () => {
+    while (!abort.signal.aborted) {
+      const res = await fetch(`${base}/poll?sid=${encodeURIComponent(hello.data.sid)}`, { signal: abort.signal });
+      if (res.status != 200) return;
+      (JSON.parse(await res.text()) as Envelope[]).forEach(inbox.push);
+    }
+  };
+  loop().catch(() => {});
+  onTestFinished(() => abort.abort());
+  return { hello, inbox, send: postAll(hello.data.sid), drop: () => abort.abort() };
+}
+
+/** The query of a connecting request that resumes `sid` after `last`. */
+export const resumeQuery = (sid: string, last: number) => `v=1&sid=${encodeURIComponent(sid)}&last=${last}`;
+
+/** Application envelopes only (not `$ack`, `$ping`…), for inboxes where the protocol's chatter does not matter. */
+export const isApp = (e: Envelope) => e.type[0] != '$';

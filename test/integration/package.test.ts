@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
-const EXPORTS = ['ConnectError', 'ProtocolError', 'RealtimeClient', 'RealtimeError', 'ServerError', 'TransportError'];
+const EXPORTS = ['ConnectError', 'ProtocolError', 'RealtimeClient', 'RealtimeError', 'ServerError', 'TimeoutError', 'TransportError'];
 
 describe('package', () => {
   it('every file package.json names exists', () => {

@@ -13,16 +13,16 @@ describe('WebSocket', () => {
     const a = await openWs(base);
     const b = await openWs(base);
     const [ha, hb] = [await a.inbox.next(), await b.inbox.next()];
-    expect(ha).toEqual({ type: '$hello', data: { sid: expect.stringMatching(SID), heartbeat: 1234, resumed: false } });
+    expect(ha).toEqual({ type: '$hello', data: { sid: expect.stringMatching(SID), heartbeat: 1234, resumed: false, ack: 0 } });
     expect(hb.data.sid).toMatch(SID);
     expect(hb.data.sid).not.toBe(ha.data.sid);
   });
 
-  it('answers a resume request with a new session (version 1 does not resume)', async () => {
+  it('answers a resume of a session it never had with a new session, reason unknown_session and ack 0', async () => {
     const { base } = await startServer();
     const { inbox } = await openWs(base, { query: 'v=1&sid=AAAAAAAAAAAAAAAAAAAAAA&last=3' });
     const hello = await inbox.type('$hello');
-    expect(hello.data.resumed).toBe(false);
+    expect(hello.data).toEqual({ sid: expect.stringMatching(SID), heartbeat: 25000, resumed: false, reason: 'unknown_session', ack: 0 });
     expect(hello.data.sid).not.toBe('AAAAAAAAAAAAAAAAAAAAAA');
   });
 
