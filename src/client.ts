@@ -6,40 +6,14 @@ import { ms, resolveOptions, type ClientOptions, type Resolved } from './options
 import { ACK, CLOSE, encode, ERROR, PING, PONG, toJson, type Envelope, type Hello } from './protocol';
 import { Requests } from './requests';
 import { Retry } from './retry';
-import { Session, type Outgoing, type Reset } from './session';
-import { LongPollingTransport } from './transports/long-polling';
-import { SseTransport } from './transports/sse';
+import { Session, type Outgoing } from './session';
+import { TRANSPORTS } from './transports';
 import type { Transport, TransportContext, TransportName } from './transports/transport';
-import { WebSocketTransport } from './transports/websocket';
-
-export type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/** The events of {@link RealtimeClient} and their payloads. */
-export interface ClientEvents {
-  /** A transport completed the handshake; `failed` says why the transports tried before it did not (empty if none was). */
-  open: { transport: TransportName; failed: TransportError[] };
-  /** An application message from the server: each one once, in order, across reconnects. */
-  message: Envelope;
-  state: { from: State; to: State };
-  /** The transport in use changed. */
-  transport: TransportName;
-  /** The connection was lost or could not be made; the next attempt starts after `delay` ms (`Infinity`: when the browser is back online). */
-  reconnecting: { attempt: number; delay: number; error: RealtimeError };
-  /** The session could not be resumed (the server forgot it, or could not keep all it missed): messages may have been lost, resynchronize. */
-  reset: Reset;
-  /** The client is closed for good: by `close()`, by the server's `$close`, or because reconnection gave up. */
-  close: { code?: number; reason?: string };
-  error: RealtimeError;
-}
+import type { ClientEvents, State } from './events';
 
 /** A connection open this long (ms) counts as a success, and the backoff starts over. */
 const STABLE = 5000;
 
-const TRANSPORTS: Record<TransportName, new (c: TransportContext) => Transport> = {
-  websocket: WebSocketTransport,
-  sse: SseTransport,
-  'long-polling': LongPollingTransport,
-};
 
 interface Deferred {
   promise: Promise<void>;

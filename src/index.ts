@@ -1,5 +1,5 @@
 export { RealtimeClient } from './client';
-export type { ClientEvents, State } from './client';
+export type { ClientEvents, State } from './events';
 export type { ClientOptions, ReconnectOptions, ReconnectPolicy, Query } from './options';
 export type { Envelope, Hello } from './protocol';
 export type { TransportName } from './transports/transport';
