@@ -207,6 +207,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
         this._lost(new TransportError(t.name, 'silent for ' + (interval + hb.timeout) + ' ms, presumed dead'), 4000),
       );
     }
+    const resumed = hello.resumed && hello.sid == this._s.sid;
     const reset = this._s.hello(hello);
     const changed = this._transport != t.name;
     this._transport = t.name;
@@ -219,7 +220,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     if (reset && gen == this._gen) this._emit('reset', reset);
     if (changed && gen == this._gen) this._emit('transport', t.name);
     if (gen != this._gen) return;
-    this._emit('open', { transport: t.name, failed });
+    this._emit('open', { transport: t.name, failed, resumed });
     this._settle();
   }
 

@@ -7,8 +7,11 @@ export type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** The events of {@link RealtimeClient} and their payloads. */
 export interface ClientEvents {
-  /** A transport completed the handshake; `failed` says why the transports tried before it did not (empty if none was). */
-  open: { transport: TransportName; failed: TransportError[] };
+  /**
+   * A transport completed the handshake. `failed` says why the transports tried before it did not
+   * (empty if none was); `resumed` is true when the session carried on from the previous connection.
+   */
+  open: { transport: TransportName; failed: TransportError[]; resumed: boolean };
   /** An application message from the server: each one once, in order, across reconnects. */
   message: Envelope;
   state: { from: State; to: State };

@@ -142,7 +142,7 @@
       else reopened = ms;
       record('open', { transport: e.transport, ms });
       for (const f of e.failed) log('warn', 'fell back: ' + f.message);
-      log('ok', 'open via ' + e.transport + ' after ' + ms + ' ms');
+      log('ok', 'open via ' + e.transport + ' after ' + ms + ' ms' + (e.resumed ? ', session resumed' : ''));
       render();
     });
     client.on('transport', (name) => record('transport', name));

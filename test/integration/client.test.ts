@@ -46,7 +46,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     await client.connect();
     expect(client.state).toBe('open');
     expect(client.transport).toBe(transport);
-    expect(await next('open')).toEqual({ transport, failed: [] });
+    expect(await next('open')).toEqual({ transport, failed: [], resumed: false });
     client.send('echo', { text: 'hi', n: [1, 2] });
     client.send('echo', 'second');
     expect(await next('message')).toMatchObject({ type: 'echo', data: { text: 'hi', n: [1, 2] }, seq: 1 });
@@ -97,7 +97,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     await srv.close();
     await next('reconnecting');
     await srv.listen();
-    expect(await next('open')).toEqual({ transport, failed: [] });
+    expect(await next('open')).toEqual({ transport, failed: [], resumed: false });
     expect(client.state).toBe('open');
     client.send('echo', 'back');
     expect(await next('message', byType('echo'))).toMatchObject({ data: 'back', seq: 1 });
@@ -111,7 +111,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     await srv.shutdown({ code: 1012, reason: 'restarting', reconnect: true, grace: 500 });
     expect((await next('reconnecting')).error.message).toContain('restarting');
     await srv.listen();
-    expect(await next('open')).toEqual({ transport, failed: [] });
+    expect(await next('open')).toEqual({ transport, failed: [], resumed: false });
     await srv.shutdown({ code: 1001, reason: 'going away', grace: 500 });
     expect(await next('close')).toEqual({ code: 1001, reason: 'going away' });
     expect(seen('reconnecting')).toHaveLength(1);

@@ -70,6 +70,7 @@ describe('resume', () => {
     ]);
     expect(r.client.sid).toBe('sid-1');
     expect(r.of('reset')).toEqual([]);
+    expect(r.of('open').map((e) => e.resumed)).toEqual([false, true]);
     r.client.close();
   });
 
@@ -133,6 +134,7 @@ describe('resume', () => {
     // The server still knew the old session: its ack (in the old numbers) says it had `b` too.
     ws.hello({ sid: 'sid-2', resumed: false, reason: 'expired', ack: 2 });
     expect(r.of('reset')).toEqual([{ reason: 'expired', previous: 'sid-1', resent: 1 }]);
+    expect(r.of('open').map((e) => e.resumed)).toEqual([false, false]);
     expect(r.client.sid).toBe('sid-2');
     expect(appSent(ws).map(withoutAck)).toEqual([{ type: 'c', seq: 1 }]);
     r.client.send('d');

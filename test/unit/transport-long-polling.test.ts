@@ -30,7 +30,7 @@ describe('long-polling transport', () => {
     const r = await connected();
     expect(r.http.requests[0]!.url.href).toBe(URL_BASE + '/poll?v=1&token=abc');
     expect(r.ready.result).toBe('resolved');
-    expect(r.of('open')).toEqual([{ transport: 'long-polling', failed: [] }]);
+    expect(r.of('open')).toEqual([{ transport: 'long-polling', failed: [], resumed: false }]);
     r.client.close();
   });
 

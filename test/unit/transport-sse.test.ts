@@ -52,7 +52,7 @@ describe('SSE transport (msw for POST /send)', () => {
     r.ES.last().hello();
     await expect(ready).resolves.toBeUndefined();
     expect(r.client.transport).toBe('sse');
-    expect(r.of('open')).toEqual([{ transport: 'sse', failed: [] }]);
+    expect(r.of('open')).toEqual([{ transport: 'sse', failed: [], resumed: false }]);
     r.client.close();
   });
 

@@ -49,7 +49,7 @@ describe('WebSocket transport', () => {
     expect(urls).toEqual(['ws://example.test/realtime/ws?v=1&token=abc']);
     expect(c.state).toBe('open');
     expect(c.transport).toBe('websocket');
-    expect(of('open')).toEqual([{ transport: 'websocket', failed: [] }]);
+    expect(of('open')).toEqual([{ transport: 'websocket', failed: [], resumed: false }]);
     expect(of('transport')).toEqual(['websocket']);
     expect(of('state')).toEqual([
       { from: 'idle', to: 'connecting' },
