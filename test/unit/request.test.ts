@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RealtimeError, ServerError, TimeoutError, type ClientOptions } from '../../src';
 import { rig, settle, tick, type Rig } from './helpers/client';
 import type { FakeWebSocket } from './helpers/fake-websocket';
+import { outcome } from './helpers/outcome';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -22,15 +23,6 @@ async function open(options: ClientOptions = {}): Promise<Rig> {
   return r;
 }
 
-/** The outcome of a request, readable after `await tick()`. */
-function outcome<T>(p: Promise<T>): { value?: T; error?: Error; settled: boolean } {
-  const box: { value?: T; error?: Error; settled: boolean } = { settled: false };
-  p.then(
-    (v) => Object.assign(box, { value: v, settled: true }),
-    (e: Error) => Object.assign(box, { error: e, settled: true }),
-  );
-  return box;
-}
 
 /** The requests the server received on `ws`. */
 const requests = (ws: FakeWebSocket) => ws.envelopes().filter((e) => e.id !== undefined);

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { RealtimeError, ServerError, TimeoutError } from '../../src';
 import { Requests } from '../../src/requests';
 import { manualClock, type ManualClock } from './helpers/manual-clock';
+import { outcome } from './helpers/outcome';
 
 let clock: ManualClock;
 let q: Requests;
@@ -13,15 +14,6 @@ beforeEach(() => {
   q = new Requests(clock.timers);
 });
 
-/** The outcome of a promise, readable once microtasks have run. */
-function outcome<T>(p: Promise<T>): { value?: T; error?: Error; settled: boolean } {
-  const box: { value?: T; error?: Error; settled: boolean } = { settled: false };
-  p.then(
-    (v) => Object.assign(box, { value: v, settled: true }),
-    (e: Error) => Object.assign(box, { error: e, settled: true }),
-  );
-  return box;
-}
 
 const flush = () => Promise.resolve().then(() => {});
 
