@@ -182,7 +182,13 @@ export class RealtimeClient extends Emitter<ClientEvents> {
       return this._failed(gen, new RealtimeError('query option failed', e));
     }
     if (gen != this._gen) return;
-    const ctx: TransportContext = { base: o.base, query: new URLSearchParams(query).toString(), connect: this._s.query(), platform: o };
+    const ctx: TransportContext = {
+      base: o.base,
+      query: new URLSearchParams(query).toString(),
+      connect: this._s.query(),
+      sendTimeout: o.heartbeat ? o.heartbeat.timeout : 10000,
+      platform: o,
+    };
     const last = this._transport;
     const names = last && o.transports.indexOf(last) >= 0 ? [last, ...o.transports.filter((n) => n != last)] : o.transports;
     const c = (this._connector = new Connector(names, (n) => new TRANSPORTS[n](ctx), o.timeout, o.timers, (e) => this._error(e as RealtimeError)));

@@ -1,6 +1,6 @@
 import { TransportError } from '../errors';
 import { decode } from '../protocol';
-import { HttpSender } from './http-sender';
+import type { HttpSender } from './http-sender';
 import { BaseTransport } from './transport';
 
 /**
@@ -16,7 +16,7 @@ export class LongPollingTransport extends BaseTransport {
   open(): Promise<void> {
     const { fetch } = this._ctx.platform;
     if (!fetch) return Promise.reject(new TransportError(this.name, 'fetch is not available here'));
-    this._out = new HttpSender(this.name, fetch, () => this._url('/send', true), (e) => this._fail(e), (e) => this.onerror(e));
+    this._out = this._sender(fetch);
     return this._poll(fetch, this._url('/poll')).then(() => {
       // Deliver first, then poll again: `$hello` names the session the next poll must carry.
       if (!this._sid) throw new TransportError(this.name, 'first poll carried no $hello');

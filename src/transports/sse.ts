@@ -1,6 +1,6 @@
 import { TransportError } from '../errors';
 import { decode } from '../protocol';
-import { HttpSender } from './http-sender';
+import type { HttpSender } from './http-sender';
 import { BaseTransport } from './transport';
 
 /** Server → client as an EventSource on `{base}/sse`; client → server as POSTs to `{base}/send`. */
@@ -14,7 +14,7 @@ export class SseTransport extends BaseTransport {
       const { EventSource: Ctor, fetch } = this._ctx.platform;
       if (!Ctor || !fetch) return reject(new TransportError(this.name, 'EventSource or fetch is not available here'));
       let opened = false;
-      this._out = new HttpSender(this.name, fetch, () => this._url('/send', true), (e) => this._fail(e), (e) => this.onerror(e));
+      this._out = this._sender(fetch);
       const es = (this._es = new Ctor(this._url('/sse')));
       es.onopen = () => {
         opened = true;

@@ -1,6 +1,7 @@
 import type { ProtocolError, TransportError } from '../errors';
 import type { Envelope } from '../protocol';
 import type { Platform } from '../platform';
+import { HttpSender } from './http-sender';
 
 export type TransportName = 'websocket' | 'sse' | 'long-polling';
 
@@ -12,6 +13,8 @@ export interface TransportContext {
   query: string;
   /** The parameters of a connecting request: `v=1`, and what the session layer adds to resume. */
   connect: string;
+  /** How long an HTTP POST may wait for its answer, in ms. */
+  sendTimeout: number;
   platform: Platform;
 }
 
@@ -75,6 +78,12 @@ export abstract class BaseTransport implements Transport {
     if (this._done) return;
     this.close();
     this.onclose(error);
+  }
+
+  /** The client → server half of the HTTP transports: POSTs to `{base}/send`. */
+  protected _sender(fetch: typeof globalThis.fetch): HttpSender {
+    const { platform, sendTimeout } = this._ctx;
+    return new HttpSender(this.name, fetch, () => this._url('/send', true), (e) => this._fail(e), (e) => this.onerror(e), platform.timers, sendTimeout);
   }
 
   /** The URL of a connecting request, or with `inSession` of a later one that names the session. */

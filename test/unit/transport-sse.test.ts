@@ -139,6 +139,35 @@ describe('SSE transport (fake fetch)', () => {
     r.client.close();
   });
 
+  it('a POST that never gets an answer ends the connection after the heartbeat timeout, and what it carried is sent again', async () => {
+    const r = rig({ transports: ['sse'] });
+    settle(r.client.connect());
+    await tick();
+    r.ES.last().hello({ ack: 0 });
+    r.http.one('/send').respond(204); // the first $ping
+    await tick();
+    r.client.send('a', 1);
+    await tick();
+    const stuck = r.http.one('/send');
+    // The stream stays healthy (the server's pings keep coming), so only the POST's own deadline can tell.
+    for (let i = 0; i < 3; i++) {
+      await tick(3000);
+      r.ES.last().emit({ type: '$ping' });
+    }
+    expect(r.client.state).toBe('open');
+    await tick(1000);
+    expect(stuck.aborted).toBe(true);
+    expect(r.client.state).toBe('reconnecting');
+    expect(r.of('reconnecting')[0]!.error.message).toBe('sse: send got no answer within 10000 ms');
+    await tick(500);
+    r.ES.last().hello({ resumed: true, ack: 0 });
+    await tick();
+    r.http.one('/send').respond(204); // the new connection's $ping goes first
+    await tick();
+    expect(r.http.one('/send').json().map(withoutAck)).toEqual([{ type: 'a', data: 1, seq: 1 }]);
+    r.client.close();
+  });
+
   it('a lost stream means reconnect; the client closes the EventSource instead of letting it reconnect', async () => {
     const r = rig({ transports: ['sse'] });
     settle(r.client.connect());
