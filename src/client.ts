@@ -187,6 +187,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
       query: new URLSearchParams(query).toString(),
       connect: this._s.query(),
       sendTimeout: o.heartbeat ? o.heartbeat.timeout : 10000,
+      credentials: o.withCredentials,
       platform: o,
     };
     const last = this._transport;

@@ -29,6 +29,12 @@ export interface ClientOptions {
   outboxLimit?: number;
   /** How long `request()` waits for a reply by default, in ms. Default 10 000. */
   requestTimeout?: number;
+  /**
+   * Send cookies on cross-origin SSE and HTTP requests too (`EventSource` `withCredentials`,
+   * fetch `credentials: 'include'`), for cookie sessions when the realtime endpoint is on another
+   * origin; the server must answer with `Access-Control-Allow-Credentials: true`. WebSockets always send cookies. Default false.
+   */
+  withCredentials?: boolean;
   WebSocket?: typeof WebSocket;
   EventSource?: typeof EventSource;
   fetch?: typeof fetch;
@@ -48,6 +54,7 @@ export interface Resolved extends Platform {
   query: () => Query | Promise<Query>;
   outboxLimit: number;
   requestTimeout: number;
+  withCredentials: boolean;
   network: ClientOptions['network'];
 }
 
@@ -139,6 +146,7 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
     query,
     outboxLimit: num('outboxLimit', o.outboxLimit, 1000, 1),
     requestTimeout: ms('requestTimeout', o.requestTimeout, 10000),
+    withCredentials: o.withCredentials === undefined ? false : typeof o.withCredentials == 'boolean' ? o.withCredentials : fail('withCredentials', 'a boolean', o.withCredentials),
     network: n === undefined ? (typeof g.addEventListener == 'function' ? g : null) : n,
     WebSocket: fn('WebSocket', o.WebSocket, g.WebSocket),
     EventSource: fn('EventSource', o.EventSource, g.EventSource),

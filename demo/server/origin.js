@@ -22,10 +22,14 @@ export function originAllowed(req, check) {
   return origin === undefined || check(origin);
 }
 
-/** CORS headers for an allowed request; none when it carried no Origin. */
+/**
+ * CORS headers for an allowed request; none when it carried no Origin. Only
+ * allowlisted origins get here, so they may send cookies too (the client's
+ * `withCredentials`): the browser needs `allow-credentials` for that.
+ */
 export function corsHeaders(req) {
   const origin = req.headers.origin;
-  return origin === undefined ? {} : { 'access-control-allow-origin': origin, vary: 'Origin' };
+  return origin === undefined ? {} : { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
 }
 
 /** Answers an OPTIONS preflight for an allowed origin. */

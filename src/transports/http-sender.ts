@@ -25,6 +25,7 @@ export class HttpSender {
     private _error: (e: Error) => void,
     private _timers: Timers,
     private _timeout: number,
+    private _credentials: RequestCredentials,
   ) {}
 
   send(text: string): void {
@@ -45,6 +46,7 @@ export class HttpSender {
     return this._fetch(this._url(), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
+      credentials: this._credentials,
       body,
       keepalive,
       signal: keepalive ? undefined : (this._abort = new AbortController()).signal,

@@ -44,7 +44,7 @@ export class LongPollingTransport extends BaseTransport {
   /** One poll: resolves after its envelopes were delivered, rejects with a TransportError. */
   private _poll(fetch: typeof globalThis.fetch, url: string): Promise<void> {
     const abort = (this._abort = new AbortController());
-    return fetch(url, { signal: abort.signal, cache: 'no-store' })
+    return fetch(url, { signal: abort.signal, cache: 'no-store', credentials: this._cred() })
       .then((res) => {
         if (!res.ok) throw new TransportError(this.name, 'poll refused with HTTP ' + res.status, res.status);
         return res.text();

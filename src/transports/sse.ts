@@ -15,7 +15,7 @@ export class SseTransport extends BaseTransport {
       if (!Ctor || !fetch) return reject(new TransportError(this.name, 'EventSource or fetch is not available here'));
       let opened = false;
       this._out = this._sender(fetch);
-      const es = (this._es = new Ctor(this._url('/sse')));
+      const es = (this._es = new Ctor(this._url('/sse'), { withCredentials: this._ctx.credentials }));
       es.onopen = () => {
         opened = true;
         resolve();

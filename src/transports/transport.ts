@@ -15,6 +15,8 @@ export interface TransportContext {
   connect: string;
   /** How long an HTTP POST may wait for its answer, in ms. */
   sendTimeout: number;
+  /** Send cookies on cross-origin SSE and HTTP requests too. */
+  credentials: boolean;
   platform: Platform;
 }
 
@@ -83,7 +85,12 @@ export abstract class BaseTransport implements Transport {
   /** The client → server half of the HTTP transports: POSTs to `{base}/send`. */
   protected _sender(fetch: typeof globalThis.fetch): HttpSender {
     const { platform, sendTimeout } = this._ctx;
-    return new HttpSender(this.name, fetch, () => this._url('/send', true), (e) => this._fail(e), (e) => this.onerror(e), platform.timers, sendTimeout);
+    return new HttpSender(this.name, fetch, () => this._url('/send', true), (e) => this._fail(e), (e) => this.onerror(e), platform.timers, sendTimeout, this._cred());
+  }
+
+  /** The `credentials` of a fetch: cookies cross-origin only when asked for. */
+  protected _cred(): RequestCredentials {
+    return this._ctx.credentials ? 'include' : 'same-origin';
   }
 
   /** The URL of a connecting request, or with `inSession` of a later one that names the session. */

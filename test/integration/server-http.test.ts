@@ -146,6 +146,7 @@ describe('Origin and CORS', () => {
     const first = await poll(base, 'v=1', { origin: 'https://app.example' });
     expect(first.status).toBe(200);
     expect(first.res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(first.res.headers.get('access-control-allow-credentials')).toBe('true'); // cookies allowed for allowlisted origins
     const sid = (first.body as any)[0].data.sid;
     const sent = await post(base, sid, [], { origin: 'http://localhost:3000' });
     expect(sent.status).toBe(204);

@@ -61,6 +61,8 @@ describe('invalid options throw a TypeError naming the option', () => {
     ['requestTimeout', NaN],
     ['requestTimeout', null],
     ['requestTimeout', '5000'],
+    ['withCredentials', 'yes'],
+    ['withCredentials', 1],
     ['network', {}],
     ['network', 'window'],
     ['WebSocket', 'ws'],

@@ -198,3 +198,24 @@ describe('SSE transport (fake fetch)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('withCredentials', () => {
+  it('sends cookies cross-origin on the stream, the POSTs and the polls only when asked', async () => {
+    for (const withCredentials of [false, true]) {
+      const r = rig({ transports: ['sse', 'long-polling'], withCredentials, connectTimeout: 1000 });
+      settle(r.client.connect());
+      await tick();
+      expect(r.ES.last().init).toEqual({ withCredentials });
+      r.ES.last().hello();
+      const credentials = withCredentials ? 'include' : 'same-origin';
+      expect(r.http.one('/send').credentials).toBe(credentials);
+      r.ES.last().fail();
+      r.client.close();
+      const lp = rig({ transports: ['long-polling'], withCredentials });
+      settle(lp.client.connect());
+      await tick();
+      expect(lp.http.one('/poll').credentials).toBe(credentials);
+      lp.client.close();
+    }
+  });
+});

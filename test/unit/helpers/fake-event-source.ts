@@ -4,6 +4,7 @@ import type { HelloData } from './fake-websocket';
 
 export interface FakeEventSource {
   readonly url: string;
+  readonly init?: { withCredentials?: boolean };
   readyState: number;
   onopen: ((e: unknown) => void) | null;
   onmessage: ((e: { data: string }) => void) | null;
@@ -45,7 +46,10 @@ export function makeFakeEventSource(): FakeEventSourceClass {
     onmessage: FakeEventSource['onmessage'] = null;
     onerror: FakeEventSource['onerror'] = null;
     closed = false;
-    constructor(public url: string) {
+    constructor(
+      public url: string,
+      public init?: { withCredentials?: boolean },
+    ) {
       instances.push(this);
     }
     close(): void {

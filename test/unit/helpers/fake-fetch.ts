@@ -11,6 +11,7 @@ export interface FakeRequest {
   /** Whether it was answered (or failed, or aborted). */
   done: boolean;
   keepalive: boolean;
+  credentials?: RequestCredentials;
   /** Answers it: a non-string body is JSON-encoded. */
   respond(status: number, body?: unknown): void;
   /** The network fails (fetch rejects with a TypeError, as browsers do). */
@@ -39,6 +40,7 @@ export function makeFakeFetch(): FakeFetch {
         aborted: false,
         done: false,
         keepalive: !!init.keepalive,
+        credentials: init.credentials,
         respond(status, body) {
           if (req.done) throw new Error('request already settled: ' + req.url);
           req.done = true;
