@@ -13,6 +13,8 @@ import type { ClientEvents, State } from './events';
 
 /** A connection open this long (ms) counts as a success, and the backoff starts over. */
 const STABLE = 5000;
+/** How long (ms) after a fallback reconnects keep starting with the transport that worked rather than the first choice. */
+const STICKY = 300000;
 
 
 interface Deferred {
@@ -46,6 +48,8 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   private _gen = 0;
   /** When the current connection opened; one that lasted resets the backoff. */
   private _since = 0;
+  /** When the client last had to fall back from its first choice of transport. */
+  private _fellBack = -Infinity;
   private _ready?: Deferred;
   private _s: Session;
   private _r: Retry;
@@ -190,7 +194,9 @@ export class RealtimeClient extends Emitter<ClientEvents> {
       credentials: o.withCredentials,
       platform: o,
     };
-    const last = this._transport;
+    // The transport that worked last goes first, so a network that blocks WebSocket costs one timeout, not one per
+    // reconnect; but only for a while after falling back, so a transient failure does not keep a tab off WebSocket for good.
+    const last = o.timers.now() - this._fellBack < STICKY && this._transport;
     const names = last && o.transports.indexOf(last) >= 0 ? [last, ...o.transports.filter((n) => n != last)] : o.transports;
     const c = (this._connector = new Connector(names, (n) => new TRANSPORTS[n](ctx), o.timeout, o.timers, (e) => this._error(e as RealtimeError)));
     try {
@@ -205,6 +211,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     const o = this._o;
     this._t = t;
     this._since = o.timers.now();
+    if (failed.length) this._fellBack = this._since;
     t.onmessage = (env) => this._receive(env);
     t.onclose = (e) => this._lost(e);
     const hb = o.heartbeat;

@@ -109,6 +109,30 @@ describe('reconnection', () => {
     r.client.close();
   });
 
+  it('five minutes after falling back, reconnects start with the first choice again', async () => {
+    const r = rig();
+    settle(r.client.connect());
+    await tick();
+    r.WS.last().drop(1006);
+    await tick();
+    r.ES.last().hello();
+    await tick();
+    // Five minutes of an SSE connection that just works (the server's pings keep it alive)…
+    for (let i = 0; i < 60; i++) {
+      await tick(5000);
+      for (const post of r.http.pending('/send')) post.respond(204);
+      if (i % 4 == 0) r.ES.last().emit({ type: '$ping' });
+    }
+    expect(r.ES.instances).toHaveLength(1);
+    r.ES.last().fail();
+    await tick(500);
+    expect(r.WS.instances).toHaveLength(2); // WebSocket first again: the failure may have been transient
+    r.WS.last().hello();
+    await tick();
+    expect(r.client.transport).toBe('websocket');
+    r.client.close();
+  });
+
   it('server $close without reconnect: `close` with its code and reason, and no reconnection', async () => {
     const r = await open();
     r.WS.last().receive({ type: '$close', data: { code: 4003, reason: 'kicked' } });
