@@ -3,7 +3,8 @@ import { Emitter } from './emitter';
 import { RealtimeError, ServerError, TransportError } from './errors';
 import { Heartbeat } from './heartbeat';
 import { ms, resolveOptions, type ClientOptions, type Resolved } from './options';
-import { ACK, CLOSE, encode, ERROR, PING, PONG, toJson, type Envelope, type Hello } from './protocol';
+import { ACK, check, CLOSE, encode, ERROR, PING, PONG, toJson, type Envelope, type Hello } from './protocol';
+import { deferred, type Deferred } from './deferred';
 import { Requests } from './requests';
 import { Retry } from './retry';
 import { Session, type Outgoing } from './session';
@@ -16,12 +17,6 @@ const STABLE = 5000;
 /** How long (ms) after a fallback reconnects keep starting with the transport that worked rather than the first choice. */
 const STICKY = 300000;
 
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (e: Error) => void;
-}
 
 /**
  * A realtime connection that uses the best transport the network allows
@@ -332,19 +327,4 @@ export class RealtimeClient extends Emitter<ClientEvents> {
       r.reject(error);
     } else r.resolve();
   }
-}
-
-/** Validates a message about to be sent; returns its data as JSON. */
-function check(type: string, data: unknown): string | undefined {
-  if (typeof type != 'string' || !type || type[0] == '$') throw new TypeError('send: type must be a non-empty string not starting with "$"');
-  return toJson(data);
-}
-
-function deferred(): Deferred {
-  const d = {} as Deferred;
-  d.promise = new Promise<void>((resolve, reject) => {
-    d.resolve = resolve;
-    d.reject = reject;
-  });
-  return d;
 }

@@ -88,3 +88,9 @@ export function readHello(env: Envelope): Hello | undefined {
     ? { sid: d.sid, heartbeat: +d.heartbeat || 0, resumed: !!d.resumed, ack: typeof d.ack == 'number' ? d.ack : undefined, reason: d.reason && String(d.reason) }
     : undefined;
 }
+
+/** Validates a message about to be sent; returns its data as JSON. */
+export function check(type: string, data: unknown): string | undefined {
+  if (typeof type != 'string' || !type || type[0] == '$') throw new TypeError('send: type must be a non-empty string not starting with "$"');
+  return toJson(data);
+}
