@@ -58,8 +58,8 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   constructor(url: string, options?: ClientOptions) {
     super();
     const o = (this._o = resolveOptions(url, options));
-    this._s = new Session(o.timers, () => this._t?.send(encode(ACK, undefined, 0, this._s.told())));
-    this._q = new Requests(o.timers);
+    this._s = new Session(o._timers, () => this._t?.send(encode(ACK, undefined, 0, this._s.told())));
+    this._q = new Requests(o._timers);
     this._r = new Retry(o, {
       attempt: () => this._try(),
       reconnecting: (e) => this._emit('reconnecting', e),
@@ -127,7 +127,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
    * an error, and with a RealtimeError if the client closes first.
    */
   request<T = unknown>(type: string, data?: unknown, options: { timeout?: number } = {}): Promise<T> {
-    const timeout = ms('request: timeout', options.timeout, this._o.requestTimeout);
+    const timeout = ms('request: timeout', options.timeout, this._o._requestTimeout);
     const json = check(type, data);
     this._admit();
     const [id, reply] = this._q.add<T>(type, timeout);
@@ -150,7 +150,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     const s = this._state;
     if (s == 'idle' || s == 'closed') throw new RealtimeError('send: client is ' + s + (s == 'idle' ? '; call connect() first' : ''));
     const n = this._s.out.length;
-    if (n >= this._o.outboxLimit) throw new RealtimeError('send: outbox full (' + n + ' messages not yet acknowledged)');
+    if (n >= this._o._outboxLimit) throw new RealtimeError('send: outbox full (' + n + ' messages not yet acknowledged)');
   }
 
   /** Numbers and keeps a message, and sends it if a connection is open. */
@@ -176,24 +176,24 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     this._connector?.cancel();
     let query: Record<string, string>;
     try {
-      query = await o.query();
+      query = await o._query();
     } catch (e) {
       return this._failed(gen, new RealtimeError('query option failed', e));
     }
     if (gen != this._gen) return;
     const ctx: TransportContext = {
-      base: o.base,
+      base: o._base,
       query: new URLSearchParams(query).toString(),
       connect: this._s.query(),
-      sendTimeout: o.heartbeat ? o.heartbeat.timeout : 10000,
-      credentials: o.withCredentials,
+      sendTimeout: o._heartbeat ? o._heartbeat.timeout : 10000,
+      credentials: o._withCredentials,
       platform: o,
     };
     // The transport that worked last goes first, so a network that blocks WebSocket costs one timeout, not one per
     // reconnect; but only for a while after falling back, so a transient failure does not keep a tab off WebSocket for good.
-    const last = o.timers.now() - this._fellBack < STICKY && this._transport;
-    const names = last && o.transports.indexOf(last) >= 0 ? [last, ...o.transports.filter((n) => n != last)] : o.transports;
-    const c = (this._connector = new Connector(names, (n) => new TRANSPORTS[n](ctx), o.timeout, o.timers, (e) => this._error(e as RealtimeError)));
+    const last = o._timers.now() - this._fellBack < STICKY && this._transport;
+    const names = last && o._transports.indexOf(last) >= 0 ? [last, ...o._transports.filter((n) => n != last)] : o._transports;
+    const c = (this._connector = new Connector(names, (n) => new TRANSPORTS[n](ctx), o._timeout, o._timers, (e) => this._error(e as RealtimeError)));
     try {
       await c.run((t, hello, failed) => this._opened(gen, t, hello, failed));
     } catch (e) {
@@ -205,14 +205,14 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     if (gen != this._gen) return t.close();
     const o = this._o;
     this._t = t;
-    this._since = o.timers.now();
+    this._since = o._timers.now();
     if (failed.length) this._fellBack = this._since;
     t.onmessage = (env) => this._receive(env);
     t.onclose = (e) => this._lost(e);
-    const hb = o.heartbeat;
+    const hb = o._heartbeat;
     if (hb) {
       const interval = hb.interval || hello.heartbeat || 25000;
-      this._hb = new Heartbeat(o.timers, interval, hb.timeout, () => this._ping(), () =>
+      this._hb = new Heartbeat(o._timers, interval, hb.timeout, () => this._ping(), () =>
         this._lost(new TransportError(t.name, 'silent for ' + (interval + hb.timeout) + ' ms, presumed dead'), 4000),
       );
     }
@@ -241,7 +241,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
       case PING:
         return this._t?.send(encode(PONG, toJson(env.data), 0, this._s.told()));
       case PONG:
-        if (typeof d.t == 'number') this._rtt = Math.max(0, this._o.timers.now() - d.t);
+        if (typeof d.t == 'number') this._rtt = Math.max(0, this._o._timers.now() - d.t);
         return;
       case CLOSE:
         if (d.reconnect) return this._lost(new TransportError(this._t!.name, 'server restarting: ' + d.reason, d.code));
@@ -264,7 +264,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   }
 
   private _ping(): void {
-    this._t?.send(encode(PING, '{"t":' + this._o.timers.now() + '}', 0, this._s.told()));
+    this._t?.send(encode(PING, '{"t":' + this._o._timers.now() + '}', 0, this._s.told()));
   }
 
   private _error(e: RealtimeError): void {
@@ -286,7 +286,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     this._ready = undefined;
     // A connection that lasted was a success: start the backoff over. One that dropped at once was not,
     // or a server that accepts and then drops every connection would be hammered at the shortest delay.
-    if (this._o.timers.now() - this._since >= STABLE) this._r.succeeded();
+    if (this._o._timers.now() - this._since >= STABLE) this._r.succeeded();
     this._retry(error);
   }
 

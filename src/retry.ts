@@ -34,7 +34,7 @@ export class Retry {
 
   /** Starts or stops listening to the browser's `online`/`offline` events. */
   listen(on: boolean): void {
-    const n = this._o.network;
+    const n = this._o._network;
     if (n) for (const type of ['online', 'offline']) n[on ? 'addEventListener' : 'removeEventListener'](type, this._net);
   }
 
@@ -48,17 +48,17 @@ export class Retry {
     this._why = error;
     if (this._offline) return this._wait();
     const attempt = ++this._attempt;
-    const delay = this._o.retry({ attempt, error });
+    const delay = this._o._retry({ attempt, error });
     if (delay == null) return this._h.giveUp(error, attempt - 1);
     this._h.reconnecting({ attempt, delay, error });
-    this._timer = this._o.timers.setTimeout(() => {
+    this._timer = this._o._timers.setTimeout(() => {
       this._timer = undefined;
       this._h.attempt();
     }, delay);
   }
 
   cancel(): void {
-    this._o.timers.clearTimeout(this._timer);
+    this._o._timers.clearTimeout(this._timer);
     this._timer = undefined;
     this._waiting = false;
   }

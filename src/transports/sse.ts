@@ -11,7 +11,7 @@ export class SseTransport extends BaseTransport {
 
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const { EventSource: Ctor, fetch } = this._ctx.platform;
+      const { _EventSource: Ctor, _fetch: fetch } = this._ctx.platform;
       if (!Ctor || !fetch) return reject(new TransportError(this.name, 'EventSource or fetch is not available here'));
       let opened = false;
       this._out = this._sender(fetch);

@@ -85,7 +85,7 @@ export abstract class BaseTransport implements Transport {
   /** The client → server half of the HTTP transports: POSTs to `{base}/send`. */
   protected _sender(fetch: typeof globalThis.fetch): HttpSender {
     const { platform, sendTimeout } = this._ctx;
-    return new HttpSender(this.name, fetch, () => this._url('/send', true), (e) => this._fail(e), (e) => this.onerror(e), platform.timers, sendTimeout, this._cred());
+    return new HttpSender(this.name, fetch, () => this._url('/send', true), (e) => this._fail(e), (e) => this.onerror(e), platform._timers, sendTimeout, this._cred());
   }
 
   /** The `credentials` of a fetch: cookies cross-origin only when asked for. */
