@@ -182,12 +182,12 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     }
     if (gen != this._gen) return;
     const ctx: TransportContext = {
-      base: o._base,
-      query: new URLSearchParams(query).toString(),
-      connect: this._s.query(),
-      sendTimeout: o._heartbeat ? o._heartbeat.timeout : 10000,
-      credentials: o._withCredentials,
-      platform: o,
+      _base: o._base,
+      _query: new URLSearchParams(query).toString(),
+      _connect: this._s.query(),
+      _sendTimeout: o._heartbeat ? o._heartbeat.timeout : 10000,
+      _credentials: o._withCredentials,
+      _platform: o,
     };
     // The transport that worked last goes first, so a network that blocks WebSocket costs one timeout, not one per
     // reconnect; but only for a while after falling back, so a transient failure does not keep a tab off WebSocket for good.

@@ -14,7 +14,7 @@ export class LongPollingTransport extends BaseTransport {
   private _out?: HttpSender;
 
   open(): Promise<void> {
-    const { _fetch: fetch } = this._ctx.platform;
+    const { _fetch: fetch } = this._ctx._platform;
     if (!fetch) return Promise.reject(new TransportError(this.name, 'fetch is not available here'));
     this._out = this._sender(fetch);
     return this._poll(fetch, this._url('/poll')).then(() => {

@@ -11,11 +11,11 @@ export class SseTransport extends BaseTransport {
 
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const { _EventSource: Ctor, _fetch: fetch } = this._ctx.platform;
+      const { _EventSource: Ctor, _fetch: fetch } = this._ctx._platform;
       if (!Ctor || !fetch) return reject(new TransportError(this.name, 'EventSource or fetch is not available here'));
       let opened = false;
       this._out = this._sender(fetch);
-      const es = (this._es = new Ctor(this._url('/sse'), { withCredentials: this._ctx.credentials }));
+      const es = (this._es = new Ctor(this._url('/sse'), { withCredentials: this._ctx._credentials }));
       es.onopen = () => {
         opened = true;
         resolve();

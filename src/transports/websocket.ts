@@ -9,7 +9,7 @@ export class WebSocketTransport extends BaseTransport {
 
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const Ctor = this._ctx.platform._WebSocket;
+      const Ctor = this._ctx._platform._WebSocket;
       if (!Ctor) return reject(new TransportError(this.name, 'WebSocket is not available here'));
       let opened = false;
       const ws = (this._ws = new Ctor(this._url('/ws').replace(/^http/, 'ws')));
