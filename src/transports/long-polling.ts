@@ -25,12 +25,12 @@ export class LongPollingTransport extends BaseTransport {
   }
 
   send(text: string): void {
-    this._out?.send(text);
+    this._out?._send(text);
   }
 
   protected _stop(farewell?: string): void {
     this._abort?.abort();
-    this._out?.stop(farewell);
+    this._out?._stop(farewell);
   }
 
   private _loop(fetch: typeof globalThis.fetch): void {

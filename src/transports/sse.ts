@@ -31,7 +31,7 @@ export class SseTransport extends BaseTransport {
   }
 
   send(text: string): void {
-    this._out?.send(text);
+    this._out?._send(text);
   }
 
   protected _stop(farewell?: string): void {
@@ -39,6 +39,6 @@ export class SseTransport extends BaseTransport {
       this._es.onopen = this._es.onmessage = this._es.onerror = null;
       this._es.close();
     }
-    this._out?.stop(farewell);
+    this._out?._stop(farewell);
   }
 }
