@@ -9,7 +9,9 @@ import { BaseTransport } from './transport';
  * POST `{base}/send`. The first poll is answered at once with `$hello`.
  */
 export class LongPollingTransport extends BaseTransport {
-  readonly name = 'long-polling';
+  get name() {
+    return 'long-polling' as const;
+  }
   private _abort?: AbortController;
   private _out?: HttpSender;
 

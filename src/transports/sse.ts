@@ -5,7 +5,9 @@ import { BaseTransport } from './transport';
 
 /** Server → client as an EventSource on `{base}/sse`; client → server as POSTs to `{base}/send`. */
 export class SseTransport extends BaseTransport {
-  readonly name = 'sse';
+  get name() {
+    return 'sse' as const;
+  }
   private _es?: EventSource;
   private _out?: HttpSender;
 

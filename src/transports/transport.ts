@@ -41,6 +41,7 @@ export type TransportFactory = (context: TransportContext) => Transport;
 
 /** Callbacks start as no-ops so a transport never has to check them. */
 export abstract class BaseTransport implements Transport {
+  /** A getter in each transport (a field would cost each a constructor in the bundle). */
   abstract readonly name: TransportName;
   onmessage: Transport['onmessage'] = () => {};
   onerror: Transport['onerror'] = () => {};

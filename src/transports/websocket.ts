@@ -4,7 +4,9 @@ import { BaseTransport } from './transport';
 
 /** Envelopes as WebSocket text frames on `{base}/ws`. */
 export class WebSocketTransport extends BaseTransport {
-  readonly name = 'websocket';
+  get name() {
+    return 'websocket' as const;
+  }
   private _ws?: WebSocket;
 
   open(): Promise<void> {
