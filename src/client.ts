@@ -185,7 +185,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
       _base: o._base,
       _query: new URLSearchParams(query).toString(),
       _connect: this._s._query(),
-      _sendTimeout: o._heartbeat ? o._heartbeat.timeout : 10000,
+      _sendTimeout: o._heartbeat ? o._heartbeat._timeout : 10000,
       _credentials: o._withCredentials,
       _platform: o,
     };
@@ -211,9 +211,9 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     t.onclose = (e) => this._lost(e);
     const hb = o._heartbeat;
     if (hb) {
-      const interval = hb.interval || hello.heartbeat || 25000;
-      this._hb = new Heartbeat(o._timers, interval, hb.timeout, () => this._ping(), () =>
-        this._lost(new TransportError(t.name, 'silent for ' + (interval + hb.timeout) + ' ms, presumed dead'), 4000),
+      const interval = hb._interval || hello.heartbeat || 25000;
+      this._hb = new Heartbeat(o._timers, interval, hb._timeout, () => this._ping(), () =>
+        this._lost(new TransportError(t.name, 'silent for ' + (interval + hb._timeout) + ' ms, presumed dead'), 4000),
       );
     }
     const resumed = hello.resumed && hello.sid == this._s._sid;

@@ -50,7 +50,7 @@ export interface Resolved extends Platform {
   _transports: TransportName[];
   _timeout: (name: TransportName) => number;
   _retry: ReconnectPolicy;
-  _heartbeat: false | { interval?: number; timeout: number };
+  _heartbeat: false | { _interval?: number; _timeout: number };
   _query: () => Query | Promise<Query>;
   _outboxLimit: number;
   _requestTimeout: number;
@@ -124,7 +124,7 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
 
   const h = o.heartbeat;
   if (h !== undefined && h !== false && (typeof h != 'object' || !h)) fail('heartbeat', 'false or an object', h);
-  const heartbeat = h === false ? h : { interval: h ? ms('heartbeat.interval', h.interval, 0) : 0, timeout: ms('heartbeat.timeout', h && h.timeout, 10000) };
+  const heartbeat = h === false ? h : { _interval: h ? ms('heartbeat.interval', h.interval, 0) : 0, _timeout: ms('heartbeat.timeout', h && h.timeout, 10000) };
 
   const q = o.query;
   if (q !== undefined && typeof q != 'function' && (typeof q != 'object' || !q)) fail('query', 'an object or a function', q);

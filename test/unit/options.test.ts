@@ -130,7 +130,7 @@ describe('defaults', () => {
 
   it('heartbeat: server interval, 10 s timeout; outbox of 1000; requests wait 10 s; network events from the window', () => {
     const o = resolveOptions('http://x/rt');
-    expect(o._heartbeat).toEqual({ interval: 0, timeout: 10000 });
+    expect(o._heartbeat).toEqual({ _interval: 0, _timeout: 10000 });
     expect(o._outboxLimit).toBe(1000);
     expect(o._requestTimeout).toBe(10000);
     expect(o._network).toBe(globalThis);
