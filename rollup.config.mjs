@@ -3,7 +3,12 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
 // Private members are named `_x`; mangling them is much of what keeps the UMD small.
-const minify = terser({ mangle: { properties: { regex: /^_/ } }, compress: { passes: 2 }, format: { comments: false } });
+// `sequences: false`, `if_return: false` and single quotes make the output a little longer but more repetitive, so smaller gzipped (by ~35 B).
+const minify = terser({
+  mangle: { properties: { regex: /^_/ } },
+  compress: { passes: 2, sequences: false, if_return: false },
+  format: { comments: false, quote_style: 1 },
+});
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, declarationDir: undefined, outDir: 'dist' });
 
 export default [

@@ -58,17 +58,17 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   constructor(url: string, options?: ClientOptions) {
     super();
     const o = (this._o = resolveOptions(url, options));
-    this._s = new Session(o.timers, () => this._t?.send(encode(ACK, undefined, 0, this._s.told())));
-    this._q = new Requests(o.timers);
+    this._s = new Session(o._timers, () => this._t?.send(encode(ACK, undefined, 0, this._s._told())));
+    this._q = new Requests(o._timers);
     this._r = new Retry(o, {
-      attempt: () => this._try(),
-      reconnecting: (e) => this._emit('reconnecting', e),
-      giveUp: (error, n) => {
+      _attempt: () => this._try(),
+      _reconnecting: (e) => this._emit('reconnecting', e),
+      _giveUp: (error, n) => {
         this._error(error);
         this._end(undefined, 'gave up reconnecting after ' + n + ' attempt(s): ' + error.message, false);
       },
-      probe: () => this._hb?.probe(),
-      state: () => this._state,
+      _probe: () => this._hb?._probe(),
+      _state: () => this._state,
     });
   }
 
@@ -85,7 +85,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   }
   /** The session id, or null before the first connection. */
   get sid(): string | null {
-    return this._s.sid || null;
+    return this._s._sid || null;
   }
 
   /**
@@ -100,7 +100,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     // Fire-and-forget `connect()` is fine: failures are also reported as events, so don't make them unhandled rejections.
     ready.promise.catch(() => {});
     if (this._state == 'idle') {
-      this._r.listen(true);
+      this._r._listen(true);
       this._setState('connecting');
       this._try();
     }
@@ -127,10 +127,10 @@ export class RealtimeClient extends Emitter<ClientEvents> {
    * an error, and with a RealtimeError if the client closes first.
    */
   request<T = unknown>(type: string, data?: unknown, options: { timeout?: number } = {}): Promise<T> {
-    const timeout = ms('request: timeout', options.timeout, this._o.requestTimeout);
+    const timeout = ms('request: timeout', options.timeout, this._o._requestTimeout);
     const json = check(type, data);
     this._admit();
-    const [id, reply] = this._q.add<T>(type, timeout);
+    const [id, reply] = this._q._add<T>(type, timeout);
     this._queue(type, json, id);
     return reply;
   }
@@ -149,16 +149,16 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   private _admit(): void {
     const s = this._state;
     if (s == 'idle' || s == 'closed') throw new RealtimeError('send: client is ' + s + (s == 'idle' ? '; call connect() first' : ''));
-    const n = this._s.out.length;
-    if (n >= this._o.outboxLimit) throw new RealtimeError('send: outbox full (' + n + ' messages not yet acknowledged)');
+    const n = this._s._out.length;
+    if (n >= this._o._outboxLimit) throw new RealtimeError('send: outbox full (' + n + ' messages not yet acknowledged)');
   }
 
   /** Numbers and keeps a message, and sends it if a connection is open. */
   private _queue(type: string, json?: string, id?: string): void {
-    const m = this._s.add(type, json, id);
+    const m = this._s._add(type, json, id);
     if (this._state == 'open') {
       this._transmit(m);
-      this._s.flushed();
+      this._s._flushed();
     }
   }
 
@@ -173,29 +173,29 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   private async _try(): Promise<void> {
     const gen = ++this._gen;
     const o = this._o;
-    this._connector?.cancel();
+    this._connector?._cancel();
     let query: Record<string, string>;
     try {
-      query = await o.query();
+      query = await o._query();
     } catch (e) {
       return this._failed(gen, new RealtimeError('query option failed', e));
     }
     if (gen != this._gen) return;
     const ctx: TransportContext = {
-      base: o.base,
-      query: new URLSearchParams(query).toString(),
-      connect: this._s.query(),
-      sendTimeout: o.heartbeat ? o.heartbeat.timeout : 10000,
-      credentials: o.withCredentials,
-      platform: o,
+      _base: o._base,
+      _query: new URLSearchParams(query).toString(),
+      _connect: this._s._query(),
+      _sendTimeout: o._heartbeat ? o._heartbeat._timeout : 10000,
+      _credentials: o._withCredentials,
+      _platform: o,
     };
     // The transport that worked last goes first, so a network that blocks WebSocket costs one timeout, not one per
     // reconnect; but only for a while after falling back, so a transient failure does not keep a tab off WebSocket for good.
-    const last = o.timers.now() - this._fellBack < STICKY && this._transport;
-    const names = last && o.transports.indexOf(last) >= 0 ? [last, ...o.transports.filter((n) => n != last)] : o.transports;
-    const c = (this._connector = new Connector(names, (n) => new TRANSPORTS[n](ctx), o.timeout, o.timers, (e) => this._error(e as RealtimeError)));
+    const last = o._timers.now() - this._fellBack < STICKY && this._transport;
+    const names = last && o._transports.indexOf(last) >= 0 ? [last, ...o._transports.filter((n) => n != last)] : o._transports;
+    const c = (this._connector = new Connector(names, (n) => new TRANSPORTS[n](ctx), o._timeout, o._timers, (e) => this._error(e as RealtimeError)));
     try {
-      await c.run((t, hello, failed) => this._opened(gen, t, hello, failed));
+      await c._run((t, hello, failed) => this._opened(gen, t, hello, failed));
     } catch (e) {
       this._failed(gen, e as RealtimeError);
     }
@@ -205,25 +205,25 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     if (gen != this._gen) return t.close();
     const o = this._o;
     this._t = t;
-    this._since = o.timers.now();
+    this._since = o._timers.now();
     if (failed.length) this._fellBack = this._since;
     t.onmessage = (env) => this._receive(env);
     t.onclose = (e) => this._lost(e);
-    const hb = o.heartbeat;
+    const hb = o._heartbeat;
     if (hb) {
-      const interval = hb.interval || hello.heartbeat || 25000;
-      this._hb = new Heartbeat(o.timers, interval, hb.timeout, () => this._ping(), () =>
-        this._lost(new TransportError(t.name, 'silent for ' + (interval + hb.timeout) + ' ms, presumed dead'), 4000),
+      const interval = hb._interval || hello.heartbeat || 25000;
+      this._hb = new Heartbeat(o._timers, interval, hb._timeout, () => this._ping(), () =>
+        this._lost(new TransportError(t.name, 'silent for ' + (interval + hb._timeout) + ' ms, presumed dead'), 4000),
       );
     }
-    const resumed = hello.resumed && hello.sid == this._s.sid;
-    const reset = this._s.hello(hello);
+    const resumed = hello.resumed && hello.sid == this._s._sid;
+    const reset = this._s._hello(hello);
     const changed = this._transport != t.name;
     this._transport = t.name;
     if (hb) this._ping();
     // What was kept goes first (unacknowledged, then queued), so whatever listeners send comes after it.
-    for (const m of this._s.out) this._transmit(m);
-    this._s.flushed();
+    for (const m of this._s._out) this._transmit(m);
+    this._s._flushed();
     this._setState('open');
     // A listener may have closed the client: then nothing more after its `close`.
     if (reset && gen == this._gen) this._emit('reset', reset);
@@ -234,14 +234,14 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   }
 
   private _receive(env: Envelope): void {
-    this._hb?.received();
-    this._s.ack(env.ack);
+    this._hb?._received();
+    this._s._ack(env.ack);
     const d = (env.data || {}) as Record<string, any>;
     switch (env.type) {
       case PING:
-        return this._t?.send(encode(PONG, toJson(env.data), 0, this._s.told()));
+        return this._t?.send(encode(PONG, toJson(env.data), 0, this._s._told()));
       case PONG:
-        if (typeof d.t == 'number') this._rtt = Math.max(0, this._o.timers.now() - d.t);
+        if (typeof d.t == 'number') this._rtt = Math.max(0, this._o._timers.now() - d.t);
         return;
       case CLOSE:
         if (d.reconnect) return this._lost(new TransportError(this._t!.name, 'server restarting: ' + d.reason, d.code));
@@ -250,21 +250,21 @@ export class RealtimeClient extends Emitter<ClientEvents> {
         return this._error(new ServerError(String(d.code || 'error'), String(d.message || d.code || 'server error')));
     }
     if (env.type[0] == '$') return; // a protocol envelope this version does not know; ignore it, as the protocol says
-    const verdict = this._s.accept(env.seq);
+    const verdict = this._s._accept(env.seq);
     // A gap means something was lost on the way: drop the connection, and resuming replays from what was delivered.
-    if (verdict < 0) return this._lost(new TransportError(this._t!.name, 'gap in sequence after ' + this._s.last + ', resuming'));
+    if (verdict < 0) return this._lost(new TransportError(this._t!.name, 'gap in sequence after ' + this._s._last + ', resuming'));
     // A reply that answers no pending request (it came after the timeout) is dropped, not shown as a message.
-    if (!verdict || this._q.reply(env) || env.re !== undefined) return;
+    if (!verdict || this._q._reply(env) || env.re !== undefined) return;
     this._emit('message', env);
     this._types._emit(env.type, env);
   }
 
   private _transmit(m: Outgoing): void {
-    this._t!.send(encode(m.type, m.json, m.seq, this._s.told(), m.id));
+    this._t!.send(encode(m.type, m.json, m.seq, this._s._told(), m.id));
   }
 
   private _ping(): void {
-    this._t?.send(encode(PING, '{"t":' + this._o.timers.now() + '}', 0, this._s.told()));
+    this._t?.send(encode(PING, '{"t":' + this._o._timers.now() + '}', 0, this._s._told()));
   }
 
   private _error(e: RealtimeError): void {
@@ -274,8 +274,8 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   /** Detaches the current transport and its heartbeat; returns the transport. */
   private _drop(): Transport | undefined {
     const t = this._t;
-    this._hb?.stop();
-    this._s.stop();
+    this._hb?._stop();
+    this._s._stop();
     this._hb = this._t = undefined;
     return t;
   }
@@ -286,7 +286,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     this._ready = undefined;
     // A connection that lasted was a success: start the backoff over. One that dropped at once was not,
     // or a server that accepts and then drops every connection would be hammered at the shortest delay.
-    if (this._o.timers.now() - this._since >= STABLE) this._r.succeeded();
+    if (this._o._timers.now() - this._since >= STABLE) this._r._succeeded();
     this._retry(error);
   }
 
@@ -299,21 +299,21 @@ export class RealtimeClient extends Emitter<ClientEvents> {
 
   private _retry(error: RealtimeError): void {
     this._setState('reconnecting');
-    this._r.schedule(error);
+    this._r._schedule(error);
   }
 
   private _end(code: number | undefined, reason: string | undefined, farewell: boolean): void {
     if (this._state == 'closed') return;
     this._gen++;
-    this._r.cancel();
-    this._connector?.cancel();
-    this._drop()?.close(farewell ? encode(CLOSE, '{"code":1000}', 0, this._s.told()) : undefined);
-    this._r.listen(false);
+    this._r._cancel();
+    this._connector?._cancel();
+    this._drop()?.close(farewell ? encode(CLOSE, '{"code":1000}', 0, this._s._told()) : undefined);
+    this._r._listen(false);
     this._setState('closed');
-    const unsent = this._s.out.splice(0).length;
+    const unsent = this._s._out.splice(0).length;
     const why = 'client closed' + (reason ? ': ' + reason : '');
     this._settle(new RealtimeError(why));
-    this._q.failAll(why);
+    this._q._failAll(why);
     if (unsent) this._error(new RealtimeError(unsent + ' message(s) not acknowledged by the server when the client closed; they may not have arrived'));
     this._emit('close', { code, reason });
   }

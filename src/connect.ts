@@ -10,7 +10,7 @@ import type { Transport, TransportName } from './transports/transport';
  */
 export class Connector {
   private _off = false;
-  private _cancel = () => {};
+  private _cancelTry = () => {};
 
   constructor(
     private _names: TransportName[],
@@ -24,7 +24,7 @@ export class Connector {
    * Resolves with the first transport to open. `onOpen` runs synchronously on
    * `$hello`, so it can take over the transport before anything else it carried is delivered.
    */
-  async run(onOpen: (t: Transport, hello: Hello, failed: TransportError[]) => void): Promise<Transport> {
+  async _run(onOpen: (t: Transport, hello: Hello, failed: TransportError[]) => void): Promise<Transport> {
     const errors: TransportError[] = [];
     for (const name of this._names) {
       if (this._off) break;
@@ -38,9 +38,9 @@ export class Connector {
   }
 
   /** Stops trying, and closes the transport being tried. */
-  cancel(): void {
+  _cancel(): void {
     this._off = true;
-    this._cancel();
+    this._cancelTry();
   }
 
   private _try(name: TransportName, onOpen: (t: Transport, hello: Hello) => void): Promise<Transport> {
@@ -58,7 +58,7 @@ export class Connector {
         reject(e);
       };
       const timer = timers.setTimeout(() => fail(new TransportError(name, stage + ' within ' + ms + ' ms')), ms);
-      this._cancel = () => fail(new RealtimeError('cancelled'));
+      this._cancelTry = () => fail(new RealtimeError('cancelled'));
       t.onerror = this._error;
       t.onclose = fail;
       t.onmessage = (env) => {
@@ -67,7 +67,7 @@ export class Connector {
         if (!hello) return fail(new TransportError(name, 'expected $hello, got ' + env.type));
         settled = true;
         timers.clearTimeout(timer);
-        this._cancel = () => {};
+        this._cancelTry = () => {};
         onOpen(t, hello);
         resolve(t);
       };

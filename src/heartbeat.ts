@@ -11,7 +11,7 @@ import type { Timers } from './platform';
 export class Heartbeat {
   private _rx: number;
   private _nextPing: number;
-  private _probe = Infinity;
+  private _probeBy = Infinity;
   private _timer: unknown;
   private _on = true;
 
@@ -28,20 +28,20 @@ export class Heartbeat {
   }
 
   /** Call on every receipt of anything from the server. */
-  received(): void {
+  _received(): void {
     this._rx = this._t.now();
-    this._probe = Infinity;
+    this._probeBy = Infinity;
   }
 
   /** Pings now and expects an answer within `timeout` (after the network comes back, say). */
-  probe(): void {
-    this._probe = this._t.now() + this._timeout;
+  _probe(): void {
+    this._probeBy = this._t.now() + this._timeout;
     this._nextPing = this._t.now() + this._interval;
     this._ping();
     this._arm();
   }
 
-  stop(): void {
+  _stop(): void {
     this._t.clearTimeout(this._timer);
     this._on = false;
   }
@@ -49,14 +49,14 @@ export class Heartbeat {
   private _arm(): void {
     this._t.clearTimeout(this._timer);
     if (!this._on) return;
-    const deadline = Math.min(this._rx + this._interval + this._timeout, this._probe);
+    const deadline = Math.min(this._rx + this._interval + this._timeout, this._probeBy);
     this._timer = this._t.setTimeout(() => this._tick(), Math.max(0, Math.min(this._nextPing, deadline) - this._t.now()));
   }
 
   private _tick(): void {
     if (!this._on) return;
     const now = this._t.now();
-    if (now >= Math.min(this._rx + this._interval + this._timeout, this._probe)) return this._dead();
+    if (now >= Math.min(this._rx + this._interval + this._timeout, this._probeBy)) return this._dead();
     if (now >= this._nextPing) {
       this._nextPing = now + this._interval;
       this._ping();

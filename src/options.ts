@@ -46,16 +46,16 @@ export interface ClientOptions {
 }
 
 export interface Resolved extends Platform {
-  base: string;
-  transports: TransportName[];
-  timeout: (name: TransportName) => number;
-  retry: ReconnectPolicy;
-  heartbeat: false | { interval?: number; timeout: number };
-  query: () => Query | Promise<Query>;
-  outboxLimit: number;
-  requestTimeout: number;
-  withCredentials: boolean;
-  network: ClientOptions['network'];
+  _base: string;
+  _transports: TransportName[];
+  _timeout: (name: TransportName) => number;
+  _retry: ReconnectPolicy;
+  _heartbeat: false | { _interval?: number; _timeout: number };
+  _query: () => Query | Promise<Query>;
+  _outboxLimit: number;
+  _requestTimeout: number;
+  _withCredentials: boolean;
+  _network: ClientOptions['network'];
 }
 
 const ALL: TransportName[] = ['websocket', 'sse', 'long-polling'];
@@ -124,7 +124,7 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
 
   const h = o.heartbeat;
   if (h !== undefined && h !== false && (typeof h != 'object' || !h)) fail('heartbeat', 'false or an object', h);
-  const heartbeat = h === false ? h : { interval: h ? ms('heartbeat.interval', h.interval, 0) : 0, timeout: ms('heartbeat.timeout', h && h.timeout, 10000) };
+  const heartbeat = h === false ? h : { _interval: h ? ms('heartbeat.interval', h.interval, 0) : 0, _timeout: ms('heartbeat.timeout', h && h.timeout, 10000) };
 
   const q = o.query;
   if (q !== undefined && typeof q != 'function' && (typeof q != 'object' || !q)) fail('query', 'an object or a function', q);
@@ -138,21 +138,21 @@ export function resolveOptions(url: string, o: ClientOptions = {}): Resolved {
   const t = o.timers || {};
   if (typeof t != 'object') fail('timers', 'an object', t);
   return {
-    base,
-    transports,
-    timeout: (name) => timeouts[name] || dflt,
-    retry,
-    heartbeat,
-    query,
-    outboxLimit: num('outboxLimit', o.outboxLimit, 1000, 1),
-    requestTimeout: ms('requestTimeout', o.requestTimeout, 10000),
-    withCredentials: o.withCredentials === undefined ? false : typeof o.withCredentials == 'boolean' ? o.withCredentials : fail('withCredentials', 'a boolean', o.withCredentials),
-    network: n === undefined ? (typeof g.addEventListener == 'function' ? g : null) : n,
-    WebSocket: fn('WebSocket', o.WebSocket, g.WebSocket),
-    EventSource: fn('EventSource', o.EventSource, g.EventSource),
+    _base: base,
+    _transports: transports,
+    _timeout: (name) => timeouts[name] || dflt,
+    _retry: retry,
+    _heartbeat: heartbeat,
+    _query: query,
+    _outboxLimit: num('outboxLimit', o.outboxLimit, 1000, 1),
+    _requestTimeout: ms('requestTimeout', o.requestTimeout, 10000),
+    _withCredentials: o.withCredentials === undefined ? false : typeof o.withCredentials == 'boolean' ? o.withCredentials : fail('withCredentials', 'a boolean', o.withCredentials),
+    _network: n === undefined ? (typeof g.addEventListener == 'function' ? g : null) : n,
+    _WebSocket: fn('WebSocket', o.WebSocket, g.WebSocket),
+    _EventSource: fn('EventSource', o.EventSource, g.EventSource),
     // Called bare: a browser's fetch throws "Illegal invocation" when called as a method of another object.
-    fetch: f && (((input, init) => f(input, init)) as typeof fetch),
-    timers: {
+    _fetch: f && (((input, init) => f(input, init)) as typeof fetch),
+    _timers: {
       setTimeout: fn('timers.setTimeout', t.setTimeout, globalTimers.setTimeout)!,
       clearTimeout: fn('timers.clearTimeout', t.clearTimeout, globalTimers.clearTimeout)!,
       now: fn('timers.now', t.now, globalTimers.now)!,

@@ -7,10 +7,10 @@ export interface Timers {
 
 /** What the environment provides; each defaults to the global of the same name. */
 export interface Platform {
-  WebSocket?: typeof WebSocket;
-  EventSource?: typeof EventSource;
-  fetch?: typeof fetch;
-  timers: Timers;
+  _WebSocket?: typeof WebSocket;
+  _EventSource?: typeof EventSource;
+  _fetch?: typeof fetch;
+  _timers: Timers;
 }
 
 // Globals are looked up at call time, not import time, so fake timers installed later still apply.

@@ -12,7 +12,7 @@ export class Requests {
   constructor(private _t: Timers) {}
 
   /** Registers a request; returns its id and the promise of its reply's `data`. */
-  add<T>(type: string, timeout: number): [string, Promise<T>] {
+  _add<T>(type: string, timeout: number): [string, Promise<T>] {
     const id = String(++this._n);
     const promise = new Promise<T>((resolve, reject) => {
       const timer = this._t.setTimeout(() => this._end(id, new TimeoutError('request "' + type + '" got no reply within ' + timeout + ' ms', timeout)), timeout);
@@ -33,14 +33,14 @@ export class Requests {
   }
 
   /** Settles the request `env` answers; returns false if it answers none (a late or foreign reply). */
-  reply(env: Envelope): boolean {
+  _reply(env: Envelope): boolean {
     const p = typeof env.re == 'string' && this._p[env.re];
     if (p) p[0](env);
     return !!p;
   }
 
   /** Rejects every pending request (the client closed). */
-  failAll(reason: string): void {
+  _failAll(reason: string): void {
     for (const id in this._p) this._end(id, new RealtimeError('request not answered: ' + reason));
   }
 

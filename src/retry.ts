@@ -4,14 +4,14 @@ import type { Resolved } from './options';
 /** What {@link Retry} asks of the client. */
 export interface RetryHost {
   /** Start an attempt now. */
-  attempt(): void;
+  _attempt(): void;
   /** Tell the application: next attempt in `delay` ms (`Infinity`: when back online). */
-  reconnecting(e: { attempt: number; delay: number; error: RealtimeError }): void;
+  _reconnecting(e: { attempt: number; delay: number; error: RealtimeError }): void;
   /** The policy said stop, after `attempts` attempts. */
-  giveUp(error: RealtimeError, attempts: number): void;
+  _giveUp(error: RealtimeError, attempts: number): void;
   /** The network came back while open: check the connection. */
-  probe(): void;
-  state(): string;
+  _probe(): void;
+  _state(): string;
 }
 
 /**
@@ -33,53 +33,53 @@ export class Retry {
   ) {}
 
   /** Starts or stops listening to the browser's `online`/`offline` events. */
-  listen(on: boolean): void {
-    const n = this._o.network;
+  _listen(on: boolean): void {
+    const n = this._o._network;
     if (n) for (const type of ['online', 'offline']) n[on ? 'addEventListener' : 'removeEventListener'](type, this._net);
   }
 
   /** A connection lasted: the next failure starts the backoff over. */
-  succeeded(): void {
+  _succeeded(): void {
     this._attempt = 0;
   }
 
   /** After a failure: schedule the next attempt, wait for the network, or give up. */
-  schedule(error: RealtimeError): void {
+  _schedule(error: RealtimeError): void {
     this._why = error;
     if (this._offline) return this._wait();
     const attempt = ++this._attempt;
-    const delay = this._o.retry({ attempt, error });
-    if (delay == null) return this._h.giveUp(error, attempt - 1);
-    this._h.reconnecting({ attempt, delay, error });
-    this._timer = this._o.timers.setTimeout(() => {
+    const delay = this._o._retry({ attempt, error });
+    if (delay == null) return this._h._giveUp(error, attempt - 1);
+    this._h._reconnecting({ attempt, delay, error });
+    this._timer = this._o._timers.setTimeout(() => {
       this._timer = undefined;
-      this._h.attempt();
+      this._h._attempt();
     }, delay);
   }
 
-  cancel(): void {
-    this._o.timers.clearTimeout(this._timer);
+  _cancel(): void {
+    this._o._timers.clearTimeout(this._timer);
     this._timer = undefined;
     this._waiting = false;
   }
 
   private _wait(): void {
-    this.cancel();
+    this._cancel();
     this._waiting = true;
-    this._h.reconnecting({ attempt: this._attempt + 1, delay: Infinity, error: this._why! });
+    this._h._reconnecting({ attempt: this._attempt + 1, delay: Infinity, error: this._why! });
   }
 
   private _net = (e: Event): void => {
     const off = (this._offline = e.type == 'offline');
-    const state = this._h.state();
+    const state = this._h._state();
     // Browsers keep a dead connection "open" for a while after the network returns: check it at once.
-    if (state == 'open') return off ? undefined : this._h.probe();
+    if (state == 'open') return off ? undefined : this._h._probe();
     if (state != 'reconnecting') return;
     if (off) return this._timer !== undefined ? this._wait() : undefined;
     // Back online: try now rather than at the end of a long backoff delay.
     if (this._waiting || this._timer !== undefined) {
-      this.cancel();
-      this._h.attempt();
+      this._cancel();
+      this._h._attempt();
     }
   };
 }

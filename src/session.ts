@@ -31,14 +31,14 @@ const ACK_DELAY = 1000;
  * and in order; knows what to ask for when resuming.
  */
 export class Session {
-  sid = '';
+  _sid = '';
   /** The highest server `seq` delivered to the application. */
-  last = 0;
+  _last = 0;
   /** Kept until acknowledged: all of it is on the wire whenever a connection is open. */
-  out: Outgoing[] = [];
+  _out: Outgoing[] = [];
   private _seq = 0;
-  /** The `last` the server was last told of. */
-  private _told = 0;
+  /** The `_last` the server was last told of. */
+  private _reported = 0;
   /** Whether the server acknowledges; if not, nothing is kept once sent. */
   private _acks = true;
   private _timer: unknown;
@@ -49,65 +49,65 @@ export class Session {
   ) {}
 
   /** The parameters of a connecting request: resume the session, if there is one. */
-  query(): string {
-    return 'v=1' + (this.sid ? '&sid=' + encodeURIComponent(this.sid) + '&last=' + this.last : '');
+  _query(): string {
+    return 'v=1' + (this._sid ? '&sid=' + encodeURIComponent(this._sid) + '&last=' + this._last : '');
   }
 
-  add(type: string, json?: string, id?: string): Outgoing {
+  _add(type: string, json?: string, id?: string): Outgoing {
     const m = { seq: ++this._seq, type, json, id };
-    this.out.push(m);
+    this._out.push(m);
     return m;
   }
 
   /** Everything kept went out on a new connection; a server that never acknowledges gets no second copy. */
-  flushed(): void {
-    if (!this._acks) this.out = [];
+  _flushed(): void {
+    if (!this._acks) this._out = [];
   }
 
   /** The server received everything up to `n`. */
-  ack(n: unknown): void {
+  _ack(n: unknown): void {
     if (typeof n != 'number') return;
     let i = 0;
-    while (i < this.out.length && this.out[i]!.seq <= n) i++;
-    if (i) this.out.splice(0, i);
+    while (i < this._out.length && this._out[i]!.seq <= n) i++;
+    if (i) this._out.splice(0, i);
   }
 
   /** Takes the handshake; returns what to tell the application if the session was not resumed. */
-  hello(h: Hello): Reset | undefined {
-    const previous = this.sid;
+  _hello(h: Hello): Reset | undefined {
+    const previous = this._sid;
     this._acks = h.ack !== undefined;
     // On a reset, `ack` is still about the old session's numbers: apply it before renumbering.
-    this.ack(h.ack);
-    this._told = this.last;
+    this._ack(h.ack);
+    this._reported = this._last;
     if (h.resumed && h.sid == previous) return;
-    this.sid = h.sid;
-    this.last = this._told = this._seq = 0;
-    for (const m of this.out) m.seq = ++this._seq;
-    if (previous) return { reason: h.reason || 'unknown_session', previous, resent: this.out.length };
+    this._sid = h.sid;
+    this._last = this._reported = this._seq = 0;
+    for (const m of this._out) m.seq = ++this._seq;
+    if (previous) return { reason: h.reason || 'unknown_session', previous, resent: this._out.length };
   }
 
   /** Judges an application envelope's `seq`: 1 deliver it, 0 a duplicate (drop it), -1 a gap (drop the connection). */
-  accept(seq: unknown): number {
+  _accept(seq: unknown): number {
     if (typeof seq != 'number') return 1;
-    if (seq <= this.last) return 0;
-    if (seq > this.last + 1) return -1;
-    this.last = seq;
-    if (seq - this._told >= ACK_COUNT) this._sendAck();
+    if (seq <= this._last) return 0;
+    if (seq > this._last + 1) return -1;
+    this._last = seq;
+    if (seq - this._reported >= ACK_COUNT) this._sendAck();
     else if (this._timer === undefined)
       this._timer = this._t.setTimeout(() => {
         this._timer = undefined;
-        if (this.last > this._told) this._sendAck();
+        if (this._last > this._reported) this._sendAck();
       }, ACK_DELAY);
     return 1;
   }
 
   /** The `ack` for an envelope about to be sent; the server will know it. */
-  told(): number {
-    this.stop();
-    return (this._told = this.last);
+  _told(): number {
+    this._stop();
+    return (this._reported = this._last);
   }
 
-  stop(): void {
+  _stop(): void {
     this._t.clearTimeout(this._timer);
     this._timer = undefined;
   }

@@ -28,13 +28,13 @@ export class HttpSender {
     private _credentials: RequestCredentials,
   ) {}
 
-  send(text: string): void {
+  _send(text: string): void {
     this._queue.push(text);
     if (!this._busy) this._flush();
   }
 
   /** Aborts what is in flight; with `last`, sends it first as a keepalive request that outlives the page. */
-  stop(last?: string): void {
+  _stop(last?: string): void {
     this._timers.clearTimeout(this._timer);
     if (this._abort) this._abort.abort();
     this._queue = [];

@@ -9,12 +9,14 @@ import { BaseTransport } from './transport';
  * POST `{base}/send`. The first poll is answered at once with `$hello`.
  */
 export class LongPollingTransport extends BaseTransport {
-  readonly name = 'long-polling';
+  get name() {
+    return 'long-polling' as const;
+  }
   private _abort?: AbortController;
   private _out?: HttpSender;
 
   open(): Promise<void> {
-    const { fetch } = this._ctx.platform;
+    const { _fetch: fetch } = this._ctx._platform;
     if (!fetch) return Promise.reject(new TransportError(this.name, 'fetch is not available here'));
     this._out = this._sender(fetch);
     return this._poll(fetch, this._url('/poll')).then(() => {
@@ -25,12 +27,12 @@ export class LongPollingTransport extends BaseTransport {
   }
 
   send(text: string): void {
-    this._out?.send(text);
+    this._out?._send(text);
   }
 
   protected _stop(farewell?: string): void {
     this._abort?.abort();
-    this._out?.stop(farewell);
+    this._out?._stop(farewell);
   }
 
   private _loop(fetch: typeof globalThis.fetch): void {

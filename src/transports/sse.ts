@@ -5,17 +5,19 @@ import { BaseTransport } from './transport';
 
 /** Server → client as an EventSource on `{base}/sse`; client → server as POSTs to `{base}/send`. */
 export class SseTransport extends BaseTransport {
-  readonly name = 'sse';
+  get name() {
+    return 'sse' as const;
+  }
   private _es?: EventSource;
   private _out?: HttpSender;
 
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const { EventSource: Ctor, fetch } = this._ctx.platform;
+      const { _EventSource: Ctor, _fetch: fetch } = this._ctx._platform;
       if (!Ctor || !fetch) return reject(new TransportError(this.name, 'EventSource or fetch is not available here'));
       let opened = false;
       this._out = this._sender(fetch);
-      const es = (this._es = new Ctor(this._url('/sse'), { withCredentials: this._ctx.credentials }));
+      const es = (this._es = new Ctor(this._url('/sse'), { withCredentials: this._ctx._credentials }));
       es.onopen = () => {
         opened = true;
         resolve();
@@ -31,7 +33,7 @@ export class SseTransport extends BaseTransport {
   }
 
   send(text: string): void {
-    this._out?.send(text);
+    this._out?._send(text);
   }
 
   protected _stop(farewell?: string): void {
@@ -39,6 +41,6 @@ export class SseTransport extends BaseTransport {
       this._es.onopen = this._es.onmessage = this._es.onerror = null;
       this._es.close();
     }
-    this._out?.stop(farewell);
+    this._out?._stop(farewell);
   }
 }

@@ -8,16 +8,16 @@ export type TransportName = 'websocket' | 'sse' | 'long-polling';
 /** What a transport needs to reach the server. */
 export interface TransportContext {
   /** The realtime base URL, without a trailing slash or query: `https://host/realtime`. */
-  base: string;
+  _base: string;
   /** The application's query parameters for every request, encoded, without `?`: `token=…` (may be empty). */
-  query: string;
+  _query: string;
   /** The parameters of a connecting request: `v=1`, and what the session layer adds to resume. */
-  connect: string;
+  _connect: string;
   /** How long an HTTP POST may wait for its answer, in ms. */
-  sendTimeout: number;
+  _sendTimeout: number;
   /** Send cookies on cross-origin SSE and HTTP requests too. */
-  credentials: boolean;
-  platform: Platform;
+  _credentials: boolean;
+  _platform: Platform;
 }
 
 /**
@@ -41,6 +41,7 @@ export type TransportFactory = (context: TransportContext) => Transport;
 
 /** Callbacks start as no-ops so a transport never has to check them. */
 export abstract class BaseTransport implements Transport {
+  /** A getter in each transport (a field would cost each a constructor in the bundle). */
   abstract readonly name: TransportName;
   onmessage: Transport['onmessage'] = () => {};
   onerror: Transport['onerror'] = () => {};
@@ -84,18 +85,18 @@ export abstract class BaseTransport implements Transport {
 
   /** The client → server half of the HTTP transports: POSTs to `{base}/send`. */
   protected _sender(fetch: typeof globalThis.fetch): HttpSender {
-    const { platform, sendTimeout } = this._ctx;
-    return new HttpSender(this.name, fetch, () => this._url('/send', true), (e) => this._fail(e), (e) => this.onerror(e), platform.timers, sendTimeout, this._cred());
+    const c = this._ctx;
+    return new HttpSender(this.name, fetch, () => this._url('/send', true), (e) => this._fail(e), (e) => this.onerror(e), c._platform._timers, c._sendTimeout, this._cred());
   }
 
   /** The `credentials` of a fetch: cookies cross-origin only when asked for. */
   protected _cred(): RequestCredentials {
-    return this._ctx.credentials ? 'include' : 'same-origin';
+    return this._ctx._credentials ? 'include' : 'same-origin';
   }
 
   /** The URL of a connecting request, or with `inSession` of a later one that names the session. */
   protected _url(path: string, inSession?: boolean): string {
-    const { base, query, connect } = this._ctx;
-    return base + path + '?' + (inSession ? 'sid=' + encodeURIComponent(this._sid) : connect) + (query && '&' + query);
+    const c = this._ctx;
+    return c._base + path + '?' + (inSession ? 'sid=' + encodeURIComponent(this._sid) : c._connect) + (c._query && '&' + c._query);
   }
 }

@@ -4,12 +4,14 @@ import { BaseTransport } from './transport';
 
 /** Envelopes as WebSocket text frames on `{base}/ws`. */
 export class WebSocketTransport extends BaseTransport {
-  readonly name = 'websocket';
+  get name() {
+    return 'websocket' as const;
+  }
   private _ws?: WebSocket;
 
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const Ctor = this._ctx.platform.WebSocket;
+      const Ctor = this._ctx._platform._WebSocket;
       if (!Ctor) return reject(new TransportError(this.name, 'WebSocket is not available here'));
       let opened = false;
       const ws = (this._ws = new Ctor(this._url('/ws').replace(/^http/, 'ws')));

@@ -21,7 +21,7 @@ describe('Heartbeat', () => {
   it('pings every interval while the server keeps talking', () => {
     for (let t = 0; t < 100000; t += 5000) {
       clock.advance(5000);
-      hb.received();
+      hb._received();
     }
     expect(pings).toEqual([25000, 50000, 75000, 100000]);
     expect(deaths).toEqual([]);
@@ -38,7 +38,7 @@ describe('Heartbeat', () => {
 
   it('counts silence from the last receipt of anything', () => {
     clock.advance(30000);
-    hb.received();
+    hb._received();
     clock.advance(INTERVAL + TIMEOUT - 1);
     expect(deaths).toEqual([]);
     clock.advance(1);
@@ -47,7 +47,7 @@ describe('Heartbeat', () => {
 
   it('pings on time even when receipts keep it alive', () => {
     clock.advance(24000);
-    hb.received();
+    hb._received();
     clock.advance(1000);
     expect(pings).toEqual([25000]);
   });
@@ -56,7 +56,7 @@ describe('Heartbeat', () => {
     // Timers are throttled, but network events still arrive: the server's pings were received.
     for (const at of [20000, 45000, 59000]) {
       clock.skip(at - clock.now());
-      hb.received();
+      hb._received();
     }
     clock.skip(60000 - clock.now());
     clock.fireDue();
@@ -70,10 +70,10 @@ describe('Heartbeat', () => {
     expect(deaths).toEqual([60000]);
   });
 
-  it('probe() pings at once and expects an answer within the timeout', () => {
+  it('_probe() pings at once and expects an answer within the timeout', () => {
     clock.advance(1000);
-    hb.received();
-    hb.probe();
+    hb._received();
+    hb._probe();
     expect(pings).toEqual([1000]);
     clock.advance(TIMEOUT - 1);
     expect(deaths).toEqual([]);
@@ -81,34 +81,34 @@ describe('Heartbeat', () => {
     expect(deaths).toEqual([1000 + TIMEOUT]);
   });
 
-  it('an answer to probe() keeps the connection alive', () => {
-    hb.probe();
+  it('an answer to _probe() keeps the connection alive', () => {
+    hb._probe();
     clock.advance(TIMEOUT / 2);
-    hb.received();
+    hb._received();
     clock.advance(TIMEOUT);
     expect(deaths).toEqual([]);
   });
 
-  it('after probe(), the next regular ping comes one interval later', () => {
+  it('after _probe(), the next regular ping comes one interval later', () => {
     clock.advance(10000);
-    hb.probe();
-    hb.received();
+    hb._probe();
+    hb._received();
     clock.advance(INTERVAL);
     expect(pings).toEqual([10000, 10000 + INTERVAL]);
   });
 
-  it('stop() silences it: no more pings, no death, no timer left', () => {
+  it('_stop() silences it: no more pings, no death, no timer left', () => {
     clock.advance(1000);
-    hb.stop();
+    hb._stop();
     clock.advance(1000000);
     expect(pings).toEqual([]);
     expect(deaths).toEqual([]);
     expect(clock.pending()).toBe(0);
   });
 
-  it('probe() after stop() does not re-arm it', () => {
-    hb.stop();
-    hb.probe();
+  it('_probe() after _stop() does not re-arm it', () => {
+    hb._stop();
+    hb._probe();
     clock.advance(1000000);
     expect(deaths).toEqual([]);
     expect(clock.pending()).toBe(0);

@@ -103,42 +103,42 @@ describe('valid options', () => {
 describe('defaults', () => {
   it('tries every transport, WebSocket first, 4 s each', () => {
     const o = resolveOptions('http://example.test/rt');
-    expect(o.transports).toEqual(['websocket', 'sse', 'long-polling']);
-    expect(o.transports.map(o.timeout)).toEqual([4000, 4000, 4000]);
+    expect(o._transports).toEqual(['websocket', 'sse', 'long-polling']);
+    expect(o._transports.map(o._timeout)).toEqual([4000, 4000, 4000]);
   });
 
   it('one connectTimeout number applies to every transport; an object overrides some', () => {
-    expect(resolveOptions('http://x/rt', { connectTimeout: 100 }).timeout('sse')).toBe(100);
+    expect(resolveOptions('http://x/rt', { connectTimeout: 100 })._timeout('sse')).toBe(100);
     const o = resolveOptions('http://x/rt', { connectTimeout: { sse: 200 } });
-    expect([o.timeout('websocket'), o.timeout('sse'), o.timeout('long-polling')]).toEqual([4000, 200, 4000]);
+    expect([o._timeout('websocket'), o._timeout('sse'), o._timeout('long-polling')]).toEqual([4000, 200, 4000]);
   });
 
   it('reconnects forever from 500 ms, doubling, up to 30 s', () => {
     const o = resolveOptions('http://x/rt', { random: () => 0 });
     const err = new Error('x') as never;
-    expect([1, 2, 3, 7, 50, 10000].map((attempt) => o.retry({ attempt, error: err }))).toEqual([500, 1000, 2000, 30000, 30000, 30000]);
+    expect([1, 2, 3, 7, 50, 10000].map((attempt) => o._retry({ attempt, error: err }))).toEqual([500, 1000, 2000, 30000, 30000, 30000]);
   });
 
   it('jitter defaults to half the delay', () => {
     const o = resolveOptions('http://x/rt', { random: () => 0.9999 });
-    expect(o.retry({ attempt: 1, error: new Error('x') as never })).toBe(250);
+    expect(o._retry({ attempt: 1, error: new Error('x') as never })).toBe(250);
   });
 
   it('reconnect: false never retries', () => {
-    expect(resolveOptions('http://x/rt', { reconnect: false }).retry({ attempt: 1, error: new Error('x') as never })).toBeNull();
+    expect(resolveOptions('http://x/rt', { reconnect: false })._retry({ attempt: 1, error: new Error('x') as never })).toBeNull();
   });
 
   it('heartbeat: server interval, 10 s timeout; outbox of 1000; requests wait 10 s; network events from the window', () => {
     const o = resolveOptions('http://x/rt');
-    expect(o.heartbeat).toEqual({ interval: 0, timeout: 10000 });
-    expect(o.outboxLimit).toBe(1000);
-    expect(o.requestTimeout).toBe(10000);
-    expect(o.network).toBe(globalThis);
+    expect(o._heartbeat).toEqual({ _interval: 0, _timeout: 10000 });
+    expect(o._outboxLimit).toBe(1000);
+    expect(o._requestTimeout).toBe(10000);
+    expect(o._network).toBe(globalThis);
   });
 
   it('merges the URL query with the query option, the option winning', async () => {
     const o = resolveOptions('http://x/rt?token=old&room=1', { query: () => ({ token: 'new' }) });
-    await expect(o.query()).resolves.toEqual({ token: 'new', room: '1' });
+    await expect(o._query()).resolves.toEqual({ token: 'new', room: '1' });
   });
 });
 
@@ -209,13 +209,13 @@ describe('URLs', () => {
   it('accepts a ws:// or wss:// URL', async () => {
     expect(await wsUrl('ws://example.test/rt')).toBe('ws://example.test/rt/ws?v=1');
     expect(await wsUrl('wss://example.test/rt')).toBe('wss://example.test/rt/ws?v=1');
-    expect(resolveOptions('wss://example.test/rt').base).toBe('https://example.test/rt');
+    expect(resolveOptions('wss://example.test/rt')._base).toBe('https://example.test/rt');
   });
 
   it('resolves a relative URL against the page', async () => {
     expect(location.href).toBe('http://localhost:3000/');
     expect(await wsUrl('/realtime')).toBe('ws://localhost:3000/realtime/ws?v=1');
-    expect(resolveOptions('realtime').base).toBe('http://localhost:3000/realtime');
+    expect(resolveOptions('realtime')._base).toBe('http://localhost:3000/realtime');
   });
 
   it('keeps the query parameters of the URL on every request', async () => {
