@@ -2,7 +2,8 @@ import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
-// Private members are named `_x`; mangling them is much of what keeps the UMD small.
+// Members internal to the package (private ones, and those modules share with each other) are named `_x`;
+// mangling them is much of what keeps the UMD small. Public API and wire fields never start with `_`.
 // `sequences: false`, `if_return: false` and single quotes make the output a little longer but more repetitive, so smaller gzipped (by ~35 B).
 const minify = terser({
   mangle: { properties: { regex: /^_/ } },
