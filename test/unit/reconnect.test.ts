@@ -89,7 +89,8 @@ describe('reconnection', () => {
     r.client.close();
   });
 
-  it('tries the transport that worked last first', async () => {
+  /** A client whose WebSocket was refused, open on SSE. */
+  async function onSseAfterFallback(): Promise<Rig> {
     const r = rig();
     settle(r.client.connect());
     await tick();
@@ -97,6 +98,11 @@ describe('reconnection', () => {
     await tick();
     r.ES.last().hello();
     await tick();
+    return r;
+  }
+
+  it('tries the transport that worked last first', async () => {
+    const r = await onSseAfterFallback();
     expect(r.client.transport).toBe('sse');
     r.ES.last().fail();
     await tick(500);
@@ -110,13 +116,7 @@ describe('reconnection', () => {
   });
 
   it('five minutes after falling back, reconnects start with the first choice again', async () => {
-    const r = rig();
-    settle(r.client.connect());
-    await tick();
-    r.WS.last().drop(1006);
-    await tick();
-    r.ES.last().hello();
-    await tick();
+    const r = await onSseAfterFallback();
     // Five minutes of an SSE connection that just works (the server's pings keep it alive)…
     for (let i = 0; i < 60; i++) {
       await tick(5000);
