@@ -1,6 +1,6 @@
 import { Connector } from './connect';
 import { Emitter } from './emitter';
-import { RealtimeError, ServerError, TransportError } from './errors';
+import { RealtimeError, serverError, TransportError } from './errors';
 import { Heartbeat } from './heartbeat';
 import { ms, resolveOptions, type ClientOptions, type Resolved } from './options';
 import { ACK, check, CLOSE, encode, ERROR, PING, PONG, toJson, type Envelope, type Hello } from './protocol';
@@ -58,7 +58,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   constructor(url: string, options?: ClientOptions) {
     super();
     const o = (this._o = resolveOptions(url, options));
-    this._s = new Session(o._timers, () => this._t?.send(encode(ACK, undefined, 0, this._s._told())));
+    this._s = new Session(o._timers, () => this._t?.send(this._wire(ACK)));
     this._q = new Requests(o._timers);
     this._r = new Retry(o, {
       _attempt: () => this._try(),
@@ -239,7 +239,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     const d = (env.data || {}) as Record<string, any>;
     switch (env.type) {
       case PING:
-        return this._t?.send(encode(PONG, toJson(env.data), 0, this._s._told()));
+        return this._t?.send(this._wire(PONG, toJson(env.data)));
       case PONG:
         if (typeof d.t == 'number') this._rtt = Math.max(0, this._o._timers.now() - d.t);
         return;
@@ -247,7 +247,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
         if (d.reconnect) return this._lost(new TransportError(this._t!.name, 'server restarting: ' + d.reason, d.code));
         return this._end(d.code, d.reason, false);
       case ERROR:
-        return this._error(new ServerError(String(d.code || 'error'), String(d.message || d.code || 'server error')));
+        return this._error(serverError(d, 'server error'));
     }
     if (env.type[0] == '$') return; // a protocol envelope this version does not know; ignore it, as the protocol says
     const verdict = this._s._accept(env.seq);
@@ -260,11 +260,16 @@ export class RealtimeClient extends Emitter<ClientEvents> {
   }
 
   private _transmit(m: Outgoing): void {
-    this._t!.send(encode(m.type, m.json, m.seq, this._s._told(), m.id));
+    this._t!.send(this._wire(m.type, m.json, m.seq, m.id));
+  }
+
+  /** Encodes an envelope to send: every one tells the server what was delivered (`ack`). */
+  private _wire(type: string, json?: string, seq = 0, id?: string): string {
+    return encode(type, json, seq, this._s._told(), id);
   }
 
   private _ping(): void {
-    this._t?.send(encode(PING, '{"t":' + this._o._timers.now() + '}', 0, this._s._told()));
+    this._t?.send(this._wire(PING, '{"t":' + this._o._timers.now() + '}'));
   }
 
   private _error(e: RealtimeError): void {
@@ -307,7 +312,7 @@ export class RealtimeClient extends Emitter<ClientEvents> {
     this._gen++;
     this._r._cancel();
     this._connector?._cancel();
-    this._drop()?.close(farewell ? encode(CLOSE, '{"code":1000}', 0, this._s._told()) : undefined);
+    this._drop()?.close(farewell ? this._wire(CLOSE, '{"code":1000}') : undefined);
     this._r._listen(false);
     this._setState('closed');
     const unsent = this._s._out.splice(0).length;

@@ -58,6 +58,11 @@ export class ServerError extends RealtimeError {
   }
 }
 
+/** The ServerError for what a server sent as `{ code, message }` (a `$error`, or a failed reply), whichever parts it sent. */
+export function serverError(e: { code?: unknown; message?: unknown }, fallback: string): ServerError {
+  return new ServerError(String(e.code || 'error'), String(e.message || e.code || fallback));
+}
+
 /** A request got no reply in time. */
 export class TimeoutError extends RealtimeError {
   constructor(

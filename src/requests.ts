@@ -1,4 +1,4 @@
-import { RealtimeError, ServerError, TimeoutError } from './errors';
+import { RealtimeError, serverError, TimeoutError } from './errors';
 import type { Envelope } from './protocol';
 import type { Timers } from './platform';
 
@@ -23,8 +23,8 @@ export class Requests {
       };
       this._p[id] = [
         (env) => {
-          const e = env.error as { code?: string; message?: string } | undefined;
-          done(() => (e ? reject(new ServerError(String(e.code || 'error'), String(e.message || e.code || 'request failed'))) : resolve(env.data as T)));
+          const e = env.error;
+          done(() => (e ? reject(serverError(e, 'request failed')) : resolve(env.data as T)));
         },
         (err) => done(() => reject(err)),
       ];

@@ -108,6 +108,8 @@ export class Session {
   }
 
   _stop(): void {
+    // Called for every envelope sent: clear only when an `$ack` is actually pending.
+    if (this._timer === undefined) return;
     this._t.clearTimeout(this._timer);
     this._timer = undefined;
   }
